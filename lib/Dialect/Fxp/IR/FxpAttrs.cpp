@@ -1,0 +1,70 @@
+//===- FxpAttrs.cpp - fxp attributes --------------------------------------===//
+//
+// Part of the fxp project.
+//
+//===----------------------------------------------------------------------===//
+
+#include "fxp/Dialect/Fxp/IR/Fxp.h"
+
+#include "mlir/IR/Builders.h"
+#include "mlir/IR/DialectImplementation.h"
+#include "llvm/ADT/TypeSwitch.h"
+
+using namespace mlir;
+using namespace mlir::fxp;
+
+#define GET_ATTRDEF_CLASSES
+#include "fxp/Dialect/Fxp/IR/FxpAttrs.cpp.inc"
+
+void FxpDialect::registerAttributes() {
+  addAttributes<
+#define GET_ATTRDEF_LIST
+#include "fxp/Dialect/Fxp/IR/FxpAttrs.cpp.inc"
+      >();
+}
+
+/// Parses `<keyword>` into a mode with `parseName`, naming the valid choices
+/// in the error.
+template <typename Mode, typename ParseFn>
+static FailureOr<Mode> parseModeBody(AsmParser &parser, StringRef what,
+                                     StringRef choices, ParseFn parseName) {
+  if (parser.parseLess())
+    return failure();
+  SMLoc loc = parser.getCurrentLocation();
+  std::string name;
+  if (parser.parseKeywordOrString(&name))
+    return failure();
+  std::optional<Mode> mode = parseName(name);
+  if (!mode)
+    return parser.emitError(loc)
+           << "unknown " << what << " mode '" << name << "'; expected one of "
+           << choices;
+  if (parser.parseGreater())
+    return failure();
+  return *mode;
+}
+
+Attribute RoundingModeAttr::parse(AsmParser &parser, Type) {
+  FailureOr<RoundingMode> mode = parseModeBody<RoundingMode>(
+      parser, "rounding", "nearest_away, nearest_even, floor, zero, stochastic",
+      parseRoundingMode);
+  if (failed(mode))
+    return {};
+  return RoundingModeAttr::get(parser.getContext(), *mode);
+}
+
+void RoundingModeAttr::print(AsmPrinter &printer) const {
+  printer << '<' << stringifyRoundingMode(getValue()) << '>';
+}
+
+Attribute OverflowModeAttr::parse(AsmParser &parser, Type) {
+  FailureOr<OverflowMode> mode = parseModeBody<OverflowMode>(
+      parser, "overflow", "saturate, wrap", parseOverflowMode);
+  if (failed(mode))
+    return {};
+  return OverflowModeAttr::get(parser.getContext(), *mode);
+}
+
+void OverflowModeAttr::print(AsmPrinter &printer) const {
+  printer << '<' << stringifyOverflowMode(getValue()) << '>';
+}

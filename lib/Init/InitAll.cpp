@@ -1,0 +1,29 @@
+//===- InitAll.cpp - register fxp and upstream dialects and passes --------===//
+//
+// Part of the fxp project.
+//
+//===----------------------------------------------------------------------===//
+
+#include "fxp/InitAllDialects.h"
+#include "fxp/InitAllPasses.h"
+
+#include "fxp/Dialect/Fxp/IR/Fxp.h"
+
+#include "mlir/IR/DialectRegistry.h"
+#include "mlir/InitAllDialects.h"
+#include "mlir/InitAllExtensions.h"
+#include "mlir/InitAllPasses.h"
+
+using namespace mlir;
+
+void fxp::registerFxpDialects(DialectRegistry &registry) {
+  registry.insert<fxp::FxpDialect>();
+}
+
+void fxp::registerAllDialects(DialectRegistry &registry) {
+  registerFxpDialects(registry);
+  mlir::registerAllDialects(registry);
+  mlir::registerAllExtensions(registry);
+}
+
+void fxp::registerAllPasses() { mlir::registerAllPasses(); }
