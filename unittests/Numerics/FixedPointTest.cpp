@@ -274,10 +274,10 @@ TEST(FixedPointMsb, PowersOfTwoAndNeighbours) {
     double p = std::ldexp(1.0, e);
     ASSERT_EQ(msbPosition(p), e);
     ASSERT_EQ(msbPosition(-p), e);
-    if (e > -1074)
+    if (e > -1074) {
       ASSERT_EQ(msbPosition(std::nextafter(p, 0.0)), e - 1);
-    if (e < 1023)
       ASSERT_EQ(msbPosition(std::nextafter(p, kInf)), e);
+    }
   }
 }
 
@@ -370,7 +370,8 @@ TEST(FixedPointRoundScaled, NearestEven) {
   EXPECT_EQ(r(1.5), 2.0);
   EXPECT_EQ(r(-1.5), -2.0);
   EXPECT_EQ(r(2.5000000000000004), 3.0);
-  EXPECT_EQ(r(-0.5 - std::ldexp(1.0, -54)), -1.0);
+  EXPECT_EQ(r(-0.5 - std::ldexp(1.0, -53)), -1.0);
+  EXPECT_EQ(r(-1.5 + std::ldexp(1.0, -52)), -1.0);
   EXPECT_EQ(r(0.49999999999999994), 0.0);
   EXPECT_EQ(r(4503599627370494.5), 4503599627370494.0);
   EXPECT_EQ(r(4503599627370495.5), 4503599627370496.0);
@@ -648,7 +649,7 @@ TEST(FixedPointQuantize, ThirtyTwoBitWords) {
   EXPECT_EQ(quantize(4294967296.0, u(32, 0), RoundingMode::NearestAway,
                      OverflowMode::Wrap),
             0);
-  EXPECT_EQ(quantize(0.999999999, s(32, 31)), 2147483645);
+  EXPECT_EQ(quantize(0.999999999, s(32, 31)), 2147483646);
   EXPECT_EQ(quantize(1.0, s(32, 31)), 2147483647);
   EXPECT_EQ(roundTrip(-1.0, s(32, 31)), -1.0);
 }
@@ -869,8 +870,7 @@ TEST(FixedPointShift, ShiftSixtyFour) {
   EXPECT_EQ(roundingShiftRight(kInt64Min + 1, 64, RoundingMode::NearestAway),
             0);
   for (RoundingMode mode : kDeterministicModes) {
-    EXPECT_EQ(roundingShiftRight(kInt64Max, 64, mode),
-              mode == RoundingMode::Floor ? 0 : 0);
+    EXPECT_EQ(roundingShiftRight(kInt64Max, 64, mode), 0);
     EXPECT_EQ(roundingShiftRight(-1, 64, mode),
               mode == RoundingMode::Floor ? -1 : 0);
     EXPECT_EQ(roundingShiftRight(1, 64, mode), 0);
@@ -893,16 +893,27 @@ TEST(FixedPointShift, HugeShifts) {
       EXPECT_EQ(roundingShiftRight(v, shift, RoundingMode::NearestAway), 0);
       EXPECT_EQ(roundingShiftRight(v, shift, RoundingMode::NearestEven), 0);
       EXPECT_EQ(roundingShiftRight(v, shift, RoundingMode::TowardZero), 0);
-      // Positive fractions are below 2^-53: only a zero threshold rounds up.
-      // Negative fractions are above 1 - 2^-53: always round up.
+      // A zero threshold rounds every inexact value up.
       EXPECT_EQ(roundingShiftRight(v, shift, RoundingMode::Stochastic, 0),
                 negative ? 0 : 1);
+      if (shift < 127)
+        continue;
+      // From 2^127 on, positive fractions are below 2^-53 (only a zero
+      // threshold rounds them up) and negative ones above 1 - 2^-53 (they
+      // always round up).
       EXPECT_EQ(roundingShiftRight(v, shift, RoundingMode::Stochastic,
                                    uint64_t(1) << 11),
                 0);
       EXPECT_EQ(roundingShiftRight(v, shift, RoundingMode::Stochastic, ~0ULL),
-                negative ? 0 : 0);
+                0);
     }
+    // Below that the fraction of INT64_MIN / 2^65 = -0.25 is 0.75.
+    EXPECT_EQ(roundingShiftRight(kInt64Min, 65, RoundingMode::Stochastic,
+                                 bitsForThreshold(0.75)),
+              -1);
+    EXPECT_EQ(roundingShiftRight(kInt64Min, 65, RoundingMode::Stochastic,
+                                 bitsForThreshold(0.75) - 1),
+              0);
     EXPECT_EQ(roundingShiftRight(0, shift, RoundingMode::Floor), 0);
     EXPECT_EQ(roundingShiftRight(0, shift, RoundingMode::Stochastic, 0), 0);
   }
@@ -985,8 +996,7 @@ TEST(FixedPointCast, LeftShiftSaturatesBeyondInt64) {
   for (int delta : {31, 32, 62, 63, 64, 65, 100, 2000}) {
     EXPECT_EQ(castStored(1, s(8, 0), s(32, delta), away, sat), 2147483647)
         << delta;
-    EXPECT_EQ(castStored(-1, s(8, 0), s(32, delta), away, sat),
-              delta == 31 ? -2147483648LL : -2147483648LL)
+    EXPECT_EQ(castStored(-1, s(8, 0), s(32, delta), away, sat), -2147483648LL)
         << delta;
     EXPECT_EQ(castStored(-1, s(8, 0), u(32, delta), away, sat), 0) << delta;
     EXPECT_EQ(castStored(1, s(8, 0), s(32, delta), away, wrap),
@@ -1019,16 +1029,20 @@ TEST(FixedPointBestFraction, SignedExamples) {
   EXPECT_EQ(bestFractionLength(0.99, 8), 7);
   EXPECT_EQ(bestFractionLength(-1.0, 1.0, 8), 6);
   EXPECT_EQ(bestFractionLength(-1.0, 0.5, 8), 7);
-  EXPECT_EQ(bestFractionLength(-1.001, 0.0, 8), 6);
+  EXPECT_EQ(bestFractionLength(-1.001, 0.0, 8), 7); // -128.128 -> -128.
+  EXPECT_EQ(bestFractionLength(-1.01, 0.0, 8), 6);  // -129.28 -> -129.
   EXPECT_EQ(bestFractionLength(1e6, 8), -13);
   EXPECT_EQ(bestFractionLength(3.14159, 16), 13);
   EXPECT_EQ(bestFractionLength(kDenormMin, 8), 1080);
-  EXPECT_EQ(bestFractionLength(-DBL_MAX, DBL_MAX, 32), 30 - 1023);
+  // DBL_MAX * 2^(30 - 1023) = 2^31 - 2^-22 rounds up into overflow.
+  EXPECT_EQ(bestFractionLength(-DBL_MAX, DBL_MAX, 32), 29 - 1023);
+  EXPECT_EQ(bestFractionLength(-DBL_MAX, 0.0, 32), 30 - 1023);
 }
 
 TEST(FixedPointBestFraction, UnsignedExamples) {
   EXPECT_EQ(bestFractionLength(1.0, 8, false), 7);
-  EXPECT_EQ(bestFractionLength(0.999, 8, false), 8);
+  EXPECT_EQ(bestFractionLength(0.999, 8, false), 7);
+  EXPECT_EQ(bestFractionLength(0.99, 8, false), 8);
   EXPECT_EQ(bestFractionLength(255.0, 8, false), 0);
   EXPECT_EQ(bestFractionLength(255.5, 8, false), -1);
   EXPECT_EQ(bestFractionLength(-5.0, 1.0, 8, false), 7);
@@ -1122,7 +1136,7 @@ TEST_F(FixedPointProperty, SaturationIsMonotone) {
                                         std::ldexp(1.0, format.wordLength),
                                     -format.fractionLength));
       else
-        values.push_back(logUniform(-1074, 1024));
+        values.push_back(logUniform(-1074, 1023));
     }
     values.push_back(kInf);
     values.push_back(-kInf);
@@ -1302,9 +1316,10 @@ TEST_F(FixedPointProperty, RoundingShiftRightMatchesReferences) {
     int64_t actual = roundingShiftRight(value, shift, mode, randomBits);
     ASSERT_EQ(actual, longDoubleShift(value, shift, mode, randomBits))
         << value << " >> " << shift << " " << stringifyRoundingMode(mode);
-    if (shift <= 74)
+    if (shift <= 74) {
       ASSERT_EQ(actual, int128Shift(value, shift, mode, randomBits))
           << value << " >> " << shift << " " << stringifyRoundingMode(mode);
+    }
   }
 }
 
@@ -1337,7 +1352,7 @@ TEST_F(FixedPointProperty, StochasticQuantizeAndShiftAreUnbiased) {
                            OverflowMode::Saturate, stochasticDraw(9, i)));
   EXPECT_NEAR(sum / kDraws, 2.1 * 16, 0.005);
 
-  // -1000 / 2^7 = -7.8125; 12345 / 2^70 ~ 1.05e-17 averages to 0.
+  // -1000 / 2^7 = -7.8125, 777 / 2^10 ~ 0.7588, INT64_MIN / 2^64 = -0.5.
   for (auto [value, shift] : {std::pair<int64_t, unsigned>(-1000, 7),
                               std::pair<int64_t, unsigned>(777, 10),
                               std::pair<int64_t, unsigned>(kInt64Min, 64)}) {
@@ -1383,8 +1398,8 @@ TEST_F(FixedPointProperty, BestFractionLengthIsTight) {
     double lo, hi;
     switch (i % 4) {
     case 0: // Wide magnitudes, subnormals included.
-      lo = logUniform(-1074, 1024);
-      hi = logUniform(-1074, 1024);
+      lo = logUniform(-1074, 1023);
+      hi = logUniform(-1074, 1023);
       break;
     case 1:
       lo = logUniform(-20, 20);
