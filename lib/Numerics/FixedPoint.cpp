@@ -195,8 +195,7 @@ uint64_t fxp::stochasticDraw(uint64_t seed, uint64_t index) {
   return splitMix64Finalize(splitMix64Finalize(seed) + (index + 1) * kGamma);
 }
 
-double fxp::roundScaled(double scaled, RoundingMode mode,
-                        uint64_t randomBits) {
+double fxp::roundScaled(double scaled, RoundingMode mode, uint64_t randomBits) {
   // Every double of magnitude >= 2^52 is already an integer; NaN and +-Inf
   // are returned unchanged as well.
   if (!(std::fabs(scaled) < 0x1p52))
@@ -387,8 +386,8 @@ int64_t fxp::castStored(int64_t stored, const FixedFormat &from,
   int64_t delta = int64_t(to.fractionLength) - int64_t(from.fractionLength);
   if (delta <= 0) {
     // |delta| <= 2^32 - 1, which fits in unsigned.
-    int64_t shifted = roundingShiftRight(
-        stored, static_cast<unsigned>(-delta), rounding, randomBits);
+    int64_t shifted = roundingShiftRight(stored, static_cast<unsigned>(-delta),
+                                         rounding, randomBits);
     return applyOverflow(shifted, to, overflow);
   }
 

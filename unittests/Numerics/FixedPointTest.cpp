@@ -495,8 +495,8 @@ TEST(FixedPointApplyOverflow, Int64) {
 
 TEST(FixedPointApplyOverflow, DoubleAndInt64Agree) {
   std::mt19937_64 rng(0xA11);
-  std::uniform_int_distribution<int64_t> value(-(int64_t(1) << 53),
-                                               int64_t(1) << 53);
+  std::uniform_int_distribution<int64_t> value(-(int64_t(1) << 53), int64_t(1)
+                                                                        << 53);
   for (int i = 0; i < 20000; ++i) {
     FixedFormat format = makeFormat(rng() & 1, 1 + rng() % 32, 0);
     int64_t v = (rng() & 1) ? value(rng) : value(rng) >> (rng() % 53);
@@ -519,9 +519,9 @@ TEST(FixedPointQuantize, AllRoundingModes) {
     int64_t away, even, floor, zero;
   };
   const Case cases[] = {
-      {2.5, 3, 2, 2, 2},     {-2.5, -3, -2, -3, -2}, {3.5, 4, 4, 3, 3},
-      {-1.3, -1, -1, -2, -1}, {1.7, 2, 2, 1, 1},     {-0.5, -1, 0, -1, 0},
-      {0.5, 1, 0, 0, 0},     {7.0, 7, 7, 7, 7},     {-0.2, 0, 0, -1, 0},
+      {2.5, 3, 2, 2, 2},      {-2.5, -3, -2, -3, -2}, {3.5, 4, 4, 3, 3},
+      {-1.3, -1, -1, -2, -1}, {1.7, 2, 2, 1, 1},      {-0.5, -1, 0, -1, 0},
+      {0.5, 1, 0, 0, 0},      {7.0, 7, 7, 7, 7},      {-0.2, 0, 0, -1, 0},
   };
   for (const Case &c : cases) {
     EXPECT_EQ(quantize(c.x, s(8, 0), RoundingMode::NearestAway), c.away) << c.x;
@@ -540,12 +540,12 @@ TEST(FixedPointQuantize, WrapOf200InS8F0IsMinus56) {
             -56);
   EXPECT_TRUE(flags.overflow);
   EXPECT_EQ(quantize(200.0, s(8, 0)), 127);
-  EXPECT_EQ(quantize(-129.0, s(8, 0), RoundingMode::NearestAway,
-                     OverflowMode::Wrap),
-            127);
-  EXPECT_EQ(quantize(127.5, s(8, 0), RoundingMode::NearestAway,
-                     OverflowMode::Wrap),
-            -128);
+  EXPECT_EQ(
+      quantize(-129.0, s(8, 0), RoundingMode::NearestAway, OverflowMode::Wrap),
+      127);
+  EXPECT_EQ(
+      quantize(127.5, s(8, 0), RoundingMode::NearestAway, OverflowMode::Wrap),
+      -128);
   EXPECT_EQ(quantize(127.5, s(8, 0), RoundingMode::Floor, OverflowMode::Wrap),
             127);
 }
@@ -562,9 +562,8 @@ TEST(FixedPointQuantize, WrapOfLargeFiniteValues) {
   EXPECT_EQ(quantize(1e300, s(32, 0), RoundingMode::Floor, wrap), 0);
   // x * 2^F exceeds the double range: the low W bits are zero.
   QuantizeFlags flags;
-  EXPECT_EQ(quantize(1.5, s(8, 2000), RoundingMode::NearestAway, wrap, 0,
-                     &flags),
-            0);
+  EXPECT_EQ(
+      quantize(1.5, s(8, 2000), RoundingMode::NearestAway, wrap, 0, &flags), 0);
   EXPECT_TRUE(flags.overflow);
   EXPECT_FALSE(flags.underflow);
   EXPECT_EQ(quantize(1.5, s(8, 2000), RoundingMode::NearestAway,
@@ -593,15 +592,15 @@ TEST(FixedPointQuantize, UnsignedFormats) {
             0);
   EXPECT_FALSE(flags.overflow);
   EXPECT_TRUE(flags.underflow);
-  EXPECT_EQ(quantize(-0.3, u(8, 0), RoundingMode::Floor, OverflowMode::Wrap,
-                     0, &flags),
+  EXPECT_EQ(quantize(-0.3, u(8, 0), RoundingMode::Floor, OverflowMode::Wrap, 0,
+                     &flags),
             255);
   EXPECT_TRUE(flags.overflow);
   EXPECT_EQ(quantize(255.4, u(8, 0)), 255);
   EXPECT_EQ(quantize(255.5, u(8, 0)), 255);
-  EXPECT_EQ(quantize(255.5, u(8, 0), RoundingMode::NearestAway,
-                     OverflowMode::Wrap),
-            0);
+  EXPECT_EQ(
+      quantize(255.5, u(8, 0), RoundingMode::NearestAway, OverflowMode::Wrap),
+      0);
   EXPECT_EQ(quantize(1.0, u(8, 8)), 255);
   EXPECT_EQ(quantize(0.5, u(8, 8)), 128);
 }
@@ -613,17 +612,17 @@ TEST(FixedPointQuantize, OneBitWords) {
                      OverflowMode::Saturate, 0, &flags),
             0);
   EXPECT_TRUE(flags.overflow);
-  EXPECT_EQ(quantize(0.6, s(1, 0), RoundingMode::NearestAway,
-                     OverflowMode::Wrap),
-            -1);
+  EXPECT_EQ(
+      quantize(0.6, s(1, 0), RoundingMode::NearestAway, OverflowMode::Wrap),
+      -1);
   EXPECT_EQ(quantize(-1.0, s(1, 0)), -1);
   EXPECT_EQ(quantize(-2.0, s(1, 0), RoundingMode::NearestAway,
                      OverflowMode::Saturate, 0, &flags),
             -1);
   EXPECT_TRUE(flags.overflow);
-  EXPECT_EQ(quantize(-2.0, s(1, 0), RoundingMode::NearestAway,
-                     OverflowMode::Wrap),
-            0);
+  EXPECT_EQ(
+      quantize(-2.0, s(1, 0), RoundingMode::NearestAway, OverflowMode::Wrap),
+      0);
   EXPECT_EQ(quantize(-0.25, s(1, 1)), -1);
   EXPECT_EQ(quantize(0.7, u(1, 0)), 1);
   EXPECT_EQ(quantize(2.0, u(1, 0)), 1);
@@ -696,11 +695,11 @@ TEST(FixedPointQuantize, TinyValuesKeepTheirSign) {
   EXPECT_EQ(quantize(-kDenormMin, s(8, -100), RoundingMode::Stochastic,
                      OverflowMode::Saturate, ~0ULL),
             0);
-  for (RoundingMode mode : {RoundingMode::NearestAway,
-                            RoundingMode::NearestEven,
-                            RoundingMode::TowardZero}) {
-    EXPECT_EQ(quantize(-kDenormMin, s(8, -100), mode, OverflowMode::Saturate,
-                       0, &flags),
+  for (RoundingMode mode :
+       {RoundingMode::NearestAway, RoundingMode::NearestEven,
+        RoundingMode::TowardZero}) {
+    EXPECT_EQ(quantize(-kDenormMin, s(8, -100), mode, OverflowMode::Saturate, 0,
+                       &flags),
               0);
     EXPECT_TRUE(flags.underflow);
   }
@@ -710,14 +709,13 @@ TEST(FixedPointQuantize, NaNAndInfinities) {
   QuantizeFlags flags;
   flags.overflow = flags.underflow = true;
   for (OverflowMode mode : kAllOverflowModes) {
-    EXPECT_EQ(quantize(kNaN, s(8, 3), RoundingMode::NearestAway, mode, 0,
-                       &flags),
-              0);
+    EXPECT_EQ(
+        quantize(kNaN, s(8, 3), RoundingMode::NearestAway, mode, 0, &flags), 0);
     EXPECT_FALSE(flags.overflow);
     EXPECT_FALSE(flags.underflow);
-    EXPECT_EQ(quantize(kInf, s(8, 3), RoundingMode::NearestAway, mode, 0,
-                       &flags),
-              127);
+    EXPECT_EQ(
+        quantize(kInf, s(8, 3), RoundingMode::NearestAway, mode, 0, &flags),
+        127);
     EXPECT_TRUE(flags.overflow);
     EXPECT_EQ(quantize(-kInf, s(8, 3), RoundingMode::Floor, mode, 0, &flags),
               -128);
@@ -793,9 +791,9 @@ TEST(FixedPointQuantize, ToRealAndRoundTrip) {
   EXPECT_EQ(toReal(1, s(8, INT_MAX)), 0.0);
   EXPECT_EQ(toReal(1, s(8, INT_MIN)), kInf);
   EXPECT_EQ(roundTrip(2.1, s(8, 3), RoundingMode::Floor), 2.0);
-  EXPECT_EQ(roundTrip(200.0, s(8, 0), RoundingMode::NearestAway,
-                      OverflowMode::Wrap),
-            -56.0);
+  EXPECT_EQ(
+      roundTrip(200.0, s(8, 0), RoundingMode::NearestAway, OverflowMode::Wrap),
+      -56.0);
   EXPECT_EQ(roundTrip(2.1, s(8, 3), RoundingMode::Stochastic,
                       OverflowMode::Saturate, ~0ULL),
             2.0);
@@ -807,8 +805,8 @@ TEST(FixedPointQuantize, ToRealAndRoundTrip) {
 
 TEST(FixedPointShift, ShiftZeroIsIdentity) {
   for (RoundingMode mode : kAllModes)
-    for (int64_t v : {kInt64Min, int64_t(-1), int64_t(0), int64_t(5),
-                      kInt64Max})
+    for (int64_t v :
+         {kInt64Min, int64_t(-1), int64_t(0), int64_t(5), kInt64Max})
       EXPECT_EQ(roundingShiftRight(v, 0, mode, 12345), v);
 }
 
@@ -928,7 +926,8 @@ TEST(FixedPointShift, StochasticUsesTopBitsAsFraction) {
   // -3 / 2^2 = -0.75, frac 0.25: likewise one of four rounds up, to 0.
   int zeros = 0;
   for (uint64_t top = 0; top < 4; ++top)
-    zeros += roundingShiftRight(-3, 2, RoundingMode::Stochastic, top << 62) == 0;
+    zeros +=
+        roundingShiftRight(-3, 2, RoundingMode::Stochastic, top << 62) == 0;
   EXPECT_EQ(zeros, 1);
   // Exact multiples never move.
   for (uint64_t bits : {uint64_t(0), ~uint64_t(0)})
@@ -1009,8 +1008,7 @@ TEST(FixedPointCast, LeftShiftSaturatesBeyondInt64) {
     EXPECT_EQ(castStored(kInt64Min, s(8, 0), s(32, delta), away, wrap), 0);
   }
   EXPECT_EQ(castStored(-1, s(8, 0), s(32, 31), away, sat), -2147483648LL);
-  EXPECT_EQ(castStored(kInt64Max, s(8, 0), u(32, 1), away, wrap),
-            4294967294LL);
+  EXPECT_EQ(castStored(kInt64Max, s(8, 0), u(32, 1), away, wrap), 4294967294LL);
   EXPECT_EQ(castStored(0x12345, s(32, 0), s(32, 20), away, wrap),
             referenceWrap(Int128(0x12345) << 20, s(32, 0)));
   EXPECT_EQ(castStored(0, s(8, INT_MIN), s(8, INT_MAX), away, sat), 0);
@@ -1058,8 +1056,8 @@ TEST(FixedPointBestFraction, AllZeroRange) {
 }
 
 TEST(FixedPointBestFraction, OneAndThirtyTwoBitWords) {
-  EXPECT_EQ(bestFractionLength(0.3, 1), 0);   // 0.3 -> 0 fits {-1, 0}.
-  EXPECT_EQ(bestFractionLength(-0.3, 1), 2);  // -1.2 -> -1 fits.
+  EXPECT_EQ(bestFractionLength(0.3, 1), 0);  // 0.3 -> 0 fits {-1, 0}.
+  EXPECT_EQ(bestFractionLength(-0.3, 1), 2); // -1.2 -> -1 fits.
   EXPECT_EQ(bestFractionLength(-1.0, 1), 0);
   EXPECT_EQ(bestFractionLength(1.0, 1, false), 0);
   EXPECT_EQ(bestFractionLength(1.0, 32), 30);
@@ -1081,7 +1079,8 @@ protected:
   }
   double unit() { return std::uniform_real_distribution<double>(0, 1)(rng); }
   FixedFormat randomFormat(int minF, int maxF) {
-    return makeFormat(rng() & 1, unsigned(intIn(1, 32)), int(intIn(minF, maxF)));
+    return makeFormat(rng() & 1, unsigned(intIn(1, 32)),
+                      int(intIn(minF, maxF)));
   }
   /// A double of random sign and log-uniform magnitude in [2^lo, 2^hi).
   double logUniform(int lo, int hi) {
@@ -1132,9 +1131,9 @@ TEST_F(FixedPointProperty, SaturationIsMonotone) {
     values.clear();
     for (int j = 0; j < 12; ++j) {
       if (j < 6)
-        values.push_back(std::ldexp((unit() * 3 - 1.5) *
-                                        std::ldexp(1.0, format.wordLength),
-                                    -format.fractionLength));
+        values.push_back(
+            std::ldexp((unit() * 3 - 1.5) * std::ldexp(1.0, format.wordLength),
+                       -format.fractionLength));
       else
         values.push_back(logUniform(-1074, 1023));
     }
@@ -1165,9 +1164,8 @@ TEST_F(FixedPointProperty, WideningCastRoundTripsExactly) {
     unsigned extraSign = (toSigned && !fromSigned) ? 1 : 0;
     unsigned room = 32 - from.wordLength - extraSign;
     int delta = int(intIn(0, room));
-    unsigned wordLength =
-        from.wordLength + extraSign + unsigned(delta) +
-        unsigned(intIn(0, room - unsigned(delta)));
+    unsigned wordLength = from.wordLength + extraSign + unsigned(delta) +
+                          unsigned(intIn(0, room - unsigned(delta)));
     FixedFormat to =
         makeFormat(toSigned, wordLength, from.fractionLength + delta);
     int64_t stored = intIn(from.minStored(), from.maxStored());
@@ -1192,8 +1190,7 @@ TEST_F(FixedPointProperty, CastAgreesWithQuantizeOfReal) {
     uint64_t randomBits = (i % 7 == 0) ? (i % 2 ? 0 : ~0ULL) : bits();
     int64_t viaReal =
         quantize(toReal(stored, from), to, mode, overflow, randomBits);
-    ASSERT_EQ(castStored(stored, from, to, mode, overflow, randomBits),
-              viaReal)
+    ASSERT_EQ(castStored(stored, from, to, mode, overflow, randomBits), viaReal)
         << stored << " " << from.str() << " -> "
         << describe(to, mode, overflow);
   }
@@ -1295,15 +1292,14 @@ TEST_F(FixedPointProperty, RoundingShiftRightMatchesReferences) {
     case 2: {
       // An exact tie at this shift, when one exists.
       int64_t high = int64_t(bits()) >> intIn(1, 63);
-      value = shift == 0 || shift > 62
-                  ? high
-                  : int64_t(uint64_t(high) << shift) |
-                        (int64_t(1) << (shift - 1));
+      value = shift == 0 || shift > 62 ? high
+                                       : int64_t(uint64_t(high) << shift) |
+                                             (int64_t(1) << (shift - 1));
       break;
     }
     case 3: {
-      const int64_t specials[] = {kInt64Min, kInt64Min + 1, -1, 0, 1,
-                                  kInt64Max, kInt64Max - 1};
+      const int64_t specials[] = {kInt64Min, kInt64Min + 1, -1,           0,
+                                  1,         kInt64Max,     kInt64Max - 1};
       value = specials[intIn(0, 6)];
       break;
     }
@@ -1374,9 +1370,9 @@ TEST_F(FixedPointProperty, StochasticIsDeterministicPerSeedAndIndex) {
     ASSERT_EQ(draw, stochasticDraw(seed, index));
     int64_t first = quantize(x, format, RoundingMode::Stochastic,
                              OverflowMode::Saturate, draw);
-    ASSERT_EQ(first, quantize(x, format, RoundingMode::Stochastic,
-                              OverflowMode::Saturate,
-                              stochasticDraw(seed, index)));
+    ASSERT_EQ(first,
+              quantize(x, format, RoundingMode::Stochastic,
+                       OverflowMode::Saturate, stochasticDraw(seed, index)));
     int64_t floor = quantize(x, format, RoundingMode::Floor);
     ASSERT_TRUE(first == floor || first == floor + 1 ||
                 first == format.maxStored());

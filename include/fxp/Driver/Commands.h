@@ -1,0 +1,26 @@
+//===- Commands.h - subcommands of the `quant` driver -----------*- C++ -*-===//
+//
+// Part of the fxp project.
+//
+// Each subcommand is a `main`-like function in lib/Driver. It receives the
+// arguments after the subcommand name, with argv[0] set to "quant <name>",
+// parses its own options (function-local llvm::cl options) and returns the
+// process exit code. Errors are reported on stderr with a location and a
+// non-zero exit code, never a crash.
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef FXP_DRIVER_COMMANDS_H
+#define FXP_DRIVER_COMMANDS_H
+
+namespace mlir::fxp::driver {
+
+/// `quant import MODEL.onnx -o MODEL.mlir`: ONNX -> float MLIR.
+int importMain(int argc, char **argv);
+
+/// `quant run MODEL.mlir --input DATA ...`: JIT-run on CPU over a data set.
+int runMain(int argc, char **argv);
+
+} // namespace mlir::fxp::driver
+
+#endif // FXP_DRIVER_COMMANDS_H
