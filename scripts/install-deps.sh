@@ -8,7 +8,8 @@ PACKAGES=(
   cmake ninja-build g++ ccache pkg-config
   # LLVM/MLIR 22 (shared libLLVM.so / libMLIR.so, mlir-tblgen, lit, FileCheck).
   llvm-22-dev libmlir-22-dev mlir-22-tools llvm-22-tools
-  # Unit tests.
+  # Data files (gzip IDX) and unit tests.
+  zlib1g-dev
   libgtest-dev
   # Python for lit and scripts.
   python3

@@ -8,6 +8,7 @@
 #include "fxp/InitAllPasses.h"
 
 #include "fxp/Dialect/Fxp/IR/Fxp.h"
+#include "fxp/Pipelines/Pipelines.h"
 
 #include "mlir/IR/DialectRegistry.h"
 #include "mlir/InitAllDialects.h"
@@ -26,4 +27,7 @@ void fxp::registerAllDialects(DialectRegistry &registry) {
   mlir::registerAllExtensions(registry);
 }
 
-void fxp::registerAllPasses() { mlir::registerAllPasses(); }
+void fxp::registerAllPasses() {
+  mlir::registerAllPasses();
+  fxp::registerPipelines();
+}

@@ -1,0 +1,81 @@
+//===- JitModel.h - JIT-compiled model on the CPU ---------------*- C++ -*-===//
+//
+// Part of the fxp project.
+//
+// Compiles a module on tensors with `fxp-lower-to-cpu` and MLIR's
+// ExecutionEngine, and runs its entry function on host tensors. The entry
+// function takes and returns ranked tensors whose only dynamic dimension may
+// be the first (the batch). `run` is thread-safe: several threads may run
+// batches at once.
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef FXP_EXECUTION_JITMODEL_H
+#define FXP_EXECUTION_JITMODEL_H
+
+#include "fxp/Data/TensorFile.h"
+
+#include "mlir/IR/BuiltinOps.h"
+#include "llvm/Support/Error.h"
+
+#include <memory>
+
+namespace mlir {
+class ExecutionEngine;
+} // namespace mlir
+
+namespace mlir::fxp {
+
+/// Shape (kDynamic for the batch dimension) and element kind of an entry
+/// function argument or result.
+struct TensorSignature {
+  static constexpr int64_t kDynamic = -1;
+  std::vector<int64_t> shape;
+  ElementKind kind = ElementKind::F32;
+  std::string name;
+
+  /// Elements per sample: the product of all dimensions but the first.
+  int64_t getSampleSize() const;
+  bool hasDynamicBatch() const {
+    return !shape.empty() && shape[0] == kDynamic;
+  }
+  std::string describe() const;
+};
+
+/// A view of one input batch: contiguous row-major data of `shape`.
+struct TensorView {
+  const void *data;
+  std::vector<int64_t> shape;
+};
+
+class JitModel {
+public:
+  ~JitModel();
+
+  /// Reads the entry function's signature, lowers `module` (in place) to the
+  /// LLVM dialect and JIT-compiles it at -O3 for the host CPU. Errors name the
+  /// entry function and the offending argument or pass.
+  static llvm::Expected<std::unique_ptr<JitModel>>
+  compile(ModuleOp module, llvm::StringRef entry = "main");
+
+  llvm::ArrayRef<TensorSignature> getInputs() const { return inputs; }
+  llvm::ArrayRef<TensorSignature> getOutputs() const { return outputs; }
+  double getCompileSeconds() const { return compileSeconds; }
+
+  /// Runs one batch; `results` receives one tensor per entry result.
+  llvm::Error run(llvm::ArrayRef<TensorView> batch,
+                  std::vector<HostTensor> &results) const;
+
+private:
+  JitModel() = default;
+
+  std::unique_ptr<ExecutionEngine> engine;
+  std::string entryName;
+  std::vector<TensorSignature> inputs;
+  std::vector<TensorSignature> outputs;
+  double compileSeconds = 0;
+};
+
+} // namespace mlir::fxp
+
+#endif // FXP_EXECUTION_JITMODEL_H
