@@ -11,8 +11,13 @@ PACKAGES=(
   # Data files (gzip IDX) and unit tests.
   zlib1g-dev
   libgtest-dev
-  # Python for lit and scripts.
-  python3
+  # Python for lit and scripts; ONNX and NumPy for the importer's tests and
+  # the ONNX node-test conformance suite.
+  python3 python3-numpy python3-onnx
+  # ONNX protobuf reader for `quant import`.
+  libonnx-dev libprotobuf-dev
+  # Real images: Fashion-MNIST (IDX, gzip) under /usr/share/datasets.
+  dataset-fashion-mnist
 )
 
 SUDO=""

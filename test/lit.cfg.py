@@ -15,3 +15,4 @@ config.environment["PATH"] = os.pathsep.join(
     [config.fxp_tools_dir, config.llvm_tools_dir, config.environment.get("PATH", "")])
 if config.ptxas and os.path.exists(config.ptxas):
     config.available_features.add("ptxas")
+config.substitutions.append(("%python", "/usr/bin/python3"))

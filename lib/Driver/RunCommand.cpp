@@ -120,34 +120,94 @@ static void convertSamples(const HostTensor &data, int64_t sampleSize,
   }
 }
 
+/// `--whole`: one call on the input files as they are.
+static int runWhole(const JitModel &model, llvm::ArrayRef<std::string> inputs,
+                    llvm::ArrayRef<std::string> outputs, llvm::StringRef entry,
+                    const Normalization &norm, bool json) {
+  std::vector<std::vector<uint8_t>> buffers;
+  std::vector<TensorView> views;
+  for (auto [index, path] : llvm::enumerate(inputs)) {
+    auto tensor = readTensorFile(path);
+    if (!tensor)
+      return fail(tensor.takeError());
+    const TensorSignature &signature = model.getInputs()[index];
+    bool fits = tensor->shape.size() == signature.shape.size();
+    for (size_t d = 0; fits && d < signature.shape.size(); ++d)
+      fits = signature.shape[d] == TensorSignature::kDynamic ||
+             signature.shape[d] == tensor->shape[d];
+    if (!fits)
+      return fail(llvm::formatv("{0}: data {1} does not match argument #{2} "
+                                "of @{3}, {4}",
+                                path, tensor->describe(), index, entry,
+                                signature.describe()));
+    ElementKind kind = signature.kind;
+    buffers.emplace_back(tensor->getNumElements() * getElementSize(kind));
+    convertSamples(*tensor, tensor->getNumElements(), 0, 1, kind, norm,
+                   buffers.back().data());
+    views.push_back({buffers.back().data(), tensor->shape});
+  }
+  auto start = std::chrono::steady_clock::now();
+  std::vector<HostTensor> results;
+  if (llvm::Error error = model.run(views, results))
+    return fail(std::move(error));
+  double seconds = std::chrono::duration<double>(
+                       std::chrono::steady_clock::now() - start)
+                       .count();
+  for (auto [path, result] : llvm::zip_first(outputs, results))
+    if (llvm::Error error = writeNpy(path, result))
+      return fail(std::move(error));
+  if (json) {
+    llvm::json::Array shapes;
+    for (const HostTensor &result : results)
+      shapes.push_back(llvm::json::Array(result.shape));
+    llvm::json::Object summary{{"count", 1},
+                               {"compile_seconds", model.getCompileSeconds()},
+                               {"run_seconds", seconds},
+                               {"output_shapes", std::move(shapes)}};
+    llvm::outs() << llvm::formatv("{0:2}", llvm::json::Value(std::move(summary)))
+                 << "\n";
+  } else {
+    for (auto [index, result] : llvm::enumerate(results))
+      llvm::outs() << "result #" << index << ": " << result.describe() << "\n";
+  }
+  return 0;
+}
+
 int mlir::fxp::driver::runMain(int argc, char **argv) {
-  static cl::opt<std::string> modelPath(
+  static cl::OptionCategory category("quant run options");
+  static cl::opt<std::string> modelPath(cl::cat(category), 
       cl::Positional, cl::desc("<model.mlir | model.mlirbc | model.onnx>"),
       cl::Required);
-  static cl::list<std::string> inputPaths(
+  static cl::list<std::string> inputPaths(cl::cat(category), 
       "input", cl::desc("Data for the next function argument: NPY (float32, "
                         "float64, uint8, int*) or IDX (optionally .gz); the "
                         "first dimension counts samples"),
-      cl::OneOrMore);
-  static cl::opt<std::string> labelsPath(
+      cl::ZeroOrMore);
+  static cl::opt<std::string> labelsPath(cl::cat(category), 
       "labels", cl::desc("Integer labels (NPY or IDX), one per sample; "
                          "enables top-1 accuracy"));
-  static cl::opt<std::string> normalize(
+  static cl::opt<std::string> normalize(cl::cat(category), 
       "normalize", cl::desc("MEAN,STD: uint8 inputs are scaled to [0,1], then "
                             "(x - MEAN) / STD is applied to float inputs"));
-  static cl::opt<int64_t> batchSize("batch", cl::desc("Samples per batch"),
+  static cl::opt<int64_t> batchSize(cl::cat(category), "batch", cl::desc("Samples per batch"),
                                     cl::init(64));
-  static cl::opt<int64_t> limit(
+  static cl::opt<int64_t> limit(cl::cat(category), 
       "limit", cl::desc("Run only the first N samples (0: all)"), cl::init(0));
-  static cl::opt<unsigned> threads(
-      "threads", cl::desc("Worker threads (0: one per core)"), cl::init(0));
-  static cl::list<std::string> outputPaths(
+  static cl::opt<unsigned> threads(cl::cat(category), 
+      "num-threads", cl::desc("Worker threads running batches (0: one per "
+                              "core)"),
+      cl::init(0));
+  static cl::list<std::string> outputPaths(cl::cat(category), 
       "output", cl::desc("Write the next result (all samples) to this NPY "
                          "file"));
-  static cl::opt<std::string> entry("entry", cl::desc("Entry function"),
+  static cl::opt<std::string> entry(cl::cat(category), "entry", cl::desc("Entry function"),
                                     cl::init("main"));
-  static cl::opt<bool> json("json",
+  static cl::opt<bool> json(cl::cat(category), "json",
                             cl::desc("Print a JSON summary on stdout"));
+  static cl::opt<bool> whole(cl::cat(category), 
+      "whole", cl::desc("Pass each input file whole to a single call (no "
+                        "batching); its shape must match the argument"));
+  cl::HideUnrelatedOptions(category);
   cl::ParseCommandLineOptions(argc, argv, "fxp: JIT-run a model on data\n");
 
   Normalization norm;
@@ -172,11 +232,21 @@ int mlir::fxp::driver::runMain(int argc, char **argv) {
   llvm::ArrayRef<TensorSignature> inputs = (*model)->getInputs();
   llvm::ArrayRef<TensorSignature> outputs = (*model)->getOutputs();
 
-  // Data files, one per argument, with one common sample count.
   if (inputPaths.size() != inputs.size())
     return fail("@" + entry + " takes " + llvm::Twine(inputs.size()) +
                 " inputs but " + llvm::Twine(inputPaths.size()) +
                 " --input files were given");
+  if (outputPaths.size() > outputs.size())
+    return fail(llvm::formatv("{0} --output files for {1} results",
+                              outputPaths.size(), outputs.size()));
+  if (whole)
+    return runWhole(**model, inputPaths, outputPaths, entry, norm, json);
+
+  if (inputs.empty())
+    return fail("@" + entry + " takes no arguments; use --whole to run it "
+                "once");
+
+  // Data files, one per argument, with one common sample count.
   std::vector<HostTensor> data;
   int64_t samples = -1;
   for (auto [index, path] : llvm::enumerate(inputPaths)) {
@@ -184,6 +254,10 @@ int mlir::fxp::driver::runMain(int argc, char **argv) {
     if (!tensor)
       return fail(tensor.takeError());
     const TensorSignature &signature = inputs[index];
+    if (signature.shape.empty())
+      return fail(llvm::formatv("argument #{0} of @{1} is a scalar tensor; "
+                                "use --whole to pass it as is",
+                                index, entry.getValue()));
     int64_t count = tensor->shape.empty() ? 1 : tensor->shape[0];
     if (count == 0 ||
         tensor->getNumElements() != count * signature.getSampleSize())
@@ -308,9 +382,6 @@ int mlir::fxp::driver::runMain(int argc, char **argv) {
     top1 = static_cast<double>(correct) / static_cast<double>(samples);
   }
 
-  if (outputPaths.size() > results.size())
-    return fail(llvm::formatv("{0} --output files for {1} results",
-                              outputPaths.size(), results.size()));
   for (auto [path, result] : llvm::zip_first(outputPaths, results))
     if (llvm::Error error = writeNpy(path, result))
       return fail(std::move(error));

@@ -95,9 +95,6 @@ getSignature(Type type, llvm::StringRef what, llvm::StringRef entry) {
                                   ? TensorSignature::kDynamic
                                   : dim);
   }
-  if (signature.shape.empty())
-    return makeError("@" + entry + ": " + what + " is a rank-0 tensor; "
-                     "expected a batch dimension");
   return signature;
 }
 
@@ -184,6 +181,36 @@ struct Descriptor {
 };
 } // namespace
 
+/// Copies a strided memref of `shape` at `base` into contiguous `out`.
+static void copyStrided(const uint8_t *base, llvm::ArrayRef<int64_t> shape,
+                        llvm::ArrayRef<int64_t> strides, size_t elementSize,
+                        uint8_t *out) {
+  size_t rank = shape.size();
+  int64_t count = 1;
+  bool contiguous = true;
+  for (size_t d = rank; d-- > 0;) {
+    contiguous &= shape[d] == 1 || strides[d] == count;
+    count *= shape[d];
+  }
+  if (contiguous) {
+    std::memcpy(out, base, count * elementSize);
+    return;
+  }
+  std::vector<int64_t> index(rank, 0);
+  for (int64_t linear = 0; linear < count; ++linear) {
+    int64_t source = 0;
+    for (size_t d = 0; d < rank; ++d)
+      source += index[d] * strides[d];
+    std::memcpy(out + linear * elementSize, base + source * elementSize,
+                elementSize);
+    for (size_t d = rank; d-- > 0;) {
+      if (++index[d] < shape[d])
+        break;
+      index[d] = 0;
+    }
+  }
+}
+
 llvm::Error JitModel::run(llvm::ArrayRef<TensorView> batch,
                           std::vector<HostTensor> &results) const {
   if (batch.size() != inputs.size())
@@ -245,21 +272,8 @@ llvm::Error JitModel::run(llvm::ArrayRef<TensorView> batch,
     auto *allocated = reinterpret_cast<uint8_t *>(words[0]);
     auto *aligned = reinterpret_cast<const uint8_t *>(words[1]);
     const uint8_t *base = aligned + words[2] * elementSize;
-    // Copy honouring strides (results are contiguous in practice).
-    int64_t count = tensor.getNumElements();
-    std::vector<int64_t> index(rank, 0);
-    for (int64_t linear = 0; linear < count; ++linear) {
-      int64_t source = 0;
-      for (size_t d = 0; d < rank; ++d)
-        source += index[d] * words[3 + rank + d];
-      std::memcpy(tensor.bytes.data() + linear * elementSize,
-                  base + source * elementSize, elementSize);
-      for (size_t d = rank; d-- > 0;) {
-        if (++index[d] < shape[d])
-          break;
-        index[d] = 0;
-      }
-    }
+    copyStrided(base, shape, llvm::ArrayRef<int64_t>(words + 3 + rank, rank),
+                elementSize, tensor.bytes.data());
     // Results are owned by the caller (ownership-based deallocation); never
     // free memory that is one of our inputs.
     bool isInput = llvm::any_of(batch, [&](const TensorView &view) {
