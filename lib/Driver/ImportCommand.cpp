@@ -6,8 +6,9 @@
 //
 // `quant import MODEL.onnx [-o MODEL.mlir] [--batch N] [--emit-bytecode]`:
 // imports an ONNX model as float MLIR (see fxp/Import/OnnxImporter.h) and
-// writes it as text or bytecode. Diagnostics go to stderr; any error gives
-// exit code 1 and no output file.
+// writes it as text (with locations: they carry the ONNX node names) or
+// bytecode. Diagnostics go to stderr as `MODEL: error: node 'N' (op 'T'):
+// ...`; any error gives exit code 1 and no output file.
 //
 //===----------------------------------------------------------------------===//
 
@@ -53,8 +54,8 @@ void printDiagnostic(llvm::raw_ostream &os, llvm::StringRef model,
 int mlir::fxp::driver::importMain(int argc, char **argv) {
   static llvm::cl::OptionCategory category("quant import options");
   static llvm::cl::opt<std::string> inputFilename(
-      llvm::cl::Positional, llvm::cl::desc("<model.onnx>"),
-      llvm::cl::Required, llvm::cl::cat(category));
+      llvm::cl::Positional, llvm::cl::desc("<model.onnx>"), llvm::cl::Required,
+      llvm::cl::cat(category));
   static llvm::cl::opt<std::string> outputFilename(
       "o", llvm::cl::desc("Output file ('-' for stdout)"),
       llvm::cl::value_desc("filename"), llvm::cl::init("-"),
@@ -77,8 +78,8 @@ int mlir::fxp::driver::importMain(int argc, char **argv) {
       argc, argv, "quant import: ONNX model (opset 11-17) -> float MLIR\n");
 
   if (batchSize.getNumOccurrences() && batchSize <= 0) {
-    llvm::errs() << "quant import: --batch must be positive, got "
-                 << batchSize << "\n";
+    llvm::errs() << "quant import: --batch must be positive, got " << batchSize
+                 << "\n";
     return 1;
   }
   fxp::OnnxImportOptions options;
@@ -111,7 +112,11 @@ int mlir::fxp::driver::importMain(int argc, char **argv) {
       return 1;
     }
   } else {
-    module->print(output->os());
+    // The locations carry the ONNX node names later stages report values
+    // by, so the text form always keeps them.
+    OpPrintingFlags flags;
+    flags.enableDebugInfo(/*enable=*/true, /*prettyForm=*/false);
+    module->print(output->os(), flags);
   }
   output->keep();
   return 0;

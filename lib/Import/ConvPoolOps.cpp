@@ -8,10 +8,11 @@
 // [h_begin, w_begin, h_end, w_end], or auto_pad SAME_UPPER / SAME_LOWER /
 // VALID) becomes a `tensor.pad` in front of the named linalg op:
 //   Conv                    linalg.conv_2d_nchw_fchw, init = bias broadcast
-//   Conv, group == C == M   linalg.depthwise_conv_2d_nchw_chw, weights [C,kh,kw]
-//   Conv, other groups      linalg.conv_2d_ngchw_gfchw between expand/collapse
-//   MaxPool                 -inf padding, linalg.pooling_nchw_max
-//   AveragePool             0 padding, linalg.pooling_nchw_sum, then a divide
+//   Conv, group == C == M   linalg.depthwise_conv_2d_nchw_chw, weights
+//   [C,kh,kw] Conv, other groups      linalg.conv_2d_ngchw_gfchw between
+//   expand/collapse MaxPool                 -inf padding,
+//   linalg.pooling_nchw_max AveragePool             0 padding,
+//   linalg.pooling_nchw_sum, then a divide
 //                           by the number of counted window elements per
 //                           output position (count_include_pad, ceil_mode)
 //   GlobalAverage/MaxPool   reduction over the spatial dims, kept as size 1
@@ -51,9 +52,10 @@ struct WindowGeometry {
   llvm::SmallVector<int64_t, 2> output;
 };
 
-FailureOr<llvm::SmallVector<int64_t>>
-getSpatialInts(NodeImporter &node, llvm::StringRef attrName, size_t size,
-               int64_t dflt, int64_t min) {
+FailureOr<llvm::SmallVector<int64_t>> getSpatialInts(NodeImporter &node,
+                                                     llvm::StringRef attrName,
+                                                     size_t size, int64_t dflt,
+                                                     int64_t min) {
   FailureOr<llvm::SmallVector<int64_t>> values =
       node.getIntsAttr(attrName, llvm::SmallVector<int64_t>(size, dflt));
   if (failed(values))
@@ -93,8 +95,8 @@ FailureOr<WindowGeometry> getWindowGeometry(NodeImporter &node,
   if (!same && *autoPad != "VALID" && *autoPad != "NOTSET")
     return node.emitAttrError("auto_pad")
            << "value '" << *autoPad << "' is not supported";
-  if (*autoPad != "NOTSET" && llvm::any_of(geometry.pads,
-                                           [](int64_t p) { return p != 0; }))
+  if (*autoPad != "NOTSET" &&
+      llvm::any_of(geometry.pads, [](int64_t p) { return p != 0; }))
     return node.emitAttrError("pads")
            << "cannot be combined with auto_pad " << *autoPad;
 
@@ -104,17 +106,17 @@ FailureOr<WindowGeometry> getWindowGeometry(NodeImporter &node,
     int64_t out;
     if (same) {
       out = (input[i] + stride - 1) / stride;
-      int64_t total = std::max<int64_t>((out - 1) * stride + extent - input[i],
-                                        0);
+      int64_t total =
+          std::max<int64_t>((out - 1) * stride + extent - input[i], 0);
       int64_t small = total / 2;
       geometry.pads[i] = *autoPad == "SAME_UPPER" ? small : total - small;
       geometry.pads[i + 2] = total - geometry.pads[i];
     } else {
       int64_t padded = input[i] + geometry.pads[i] + geometry.pads[i + 2];
       if (padded < extent)
-        return node.emitError() << "the window (" << extent
-                                << ") is larger than the padded input ("
-                                << padded << ")";
+        return node.emitError()
+               << "the window (" << extent
+               << ") is larger than the padded input (" << padded << ")";
       out = (padded - extent) / stride + 1;
       if (ceilMode) {
         out = (padded - extent + stride - 1) / stride + 1;
@@ -150,9 +152,9 @@ FailureOr<Value> getNchwInput(NodeImporter &node, llvm::StringRef what) {
     return failure();
   int64_t rank = cast<RankedTensorType>(input->getType()).getRank();
   if (rank != 4)
-    return node.emitError() << "only 2-D " << what
-                            << " (4-D NCHW input) is supported, got rank "
-                            << rank;
+    return node.emitError()
+           << "only 2-D " << what << " (4-D NCHW input) is supported, got rank "
+           << rank;
   return input;
 }
 
@@ -170,21 +172,22 @@ LogicalResult importConv(NodeImporter &node) {
   Location loc = node.getLoc();
   FailureOr<Value> input = getNchwInput(node, "Conv");
   FailureOr<RankedTensorType> weightType =
-      failed(input) ? FailureOr<RankedTensorType>(failure()) : node.getInputType(1);
-  FailureOr<int64_t> group =
-      failed(weightType) ? FailureOr<int64_t>(failure()) : node.getIntAttr("group", 1);
+      failed(input) ? FailureOr<RankedTensorType>(failure())
+                    : node.getInputType(1);
+  FailureOr<int64_t> group = failed(weightType) ? FailureOr<int64_t>(failure())
+                                                : node.getIntAttr("group", 1);
   if (failed(group))
     return failure();
   auto inputType = cast<RankedTensorType>(input->getType());
   if (weightType->getRank() != 4)
-    return node.emitError() << "weights must be 4-D, got rank "
-                            << weightType->getRank();
+    return node.emitError()
+           << "weights must be 4-D, got rank " << weightType->getRank();
   int64_t channels = inputType.getDimSize(1);
   int64_t outChannels = weightType->getDimSize(0);
   int64_t groupChannels = weightType->getDimSize(1);
   llvm::SmallVector<int64_t> kernel{weightType->getDimSize(2),
                                     weightType->getDimSize(3)};
-  if (*group < 1 || channels != groupChannels * *group ||
+  if (*group < 1 || *group > channels || channels != groupChannels * *group ||
       outChannels % *group != 0)
     return node.emitAttrError("group")
            << "value " << *group << " does not divide input channels "
@@ -195,8 +198,7 @@ LogicalResult importConv(NodeImporter &node) {
   if (failed(kernelShape))
     return failure();
   if (llvm::ArrayRef<int64_t>(*kernelShape) != llvm::ArrayRef<int64_t>(kernel))
-    return node.emitAttrError("kernel_shape")
-           << "does not match the weights";
+    return node.emitAttrError("kernel_shape") << "does not match the weights";
   FailureOr<WindowGeometry> geometry = getWindowGeometry(
       node, inputType.getShape().drop_front(2), kernel, /*ceilMode=*/false);
   if (failed(geometry))
@@ -211,8 +213,8 @@ LogicalResult importConv(NodeImporter &node) {
     if (failed(biasType))
       return failure();
     if (biasType->getShape() != llvm::ArrayRef<int64_t>{outChannels})
-      return node.emitError() << "bias must have " << outChannels
-                              << " elements";
+      return node.emitError()
+             << "bias must have " << outChannels << " elements";
   }
   const ::onnx::NodeProto *foldedBatchNorm = nullptr;
   if (weightConst && (!node.hasInput(2) || biasConst)) {
@@ -246,9 +248,9 @@ LogicalResult importConv(NodeImporter &node) {
       return failure();
     return createReshape(node, *value, shape);
   };
-  Value padded =
-      createSpatialPad(b, loc, *input, llvm::ArrayRef(geometry->pads).take_front(2),
-                       llvm::ArrayRef(geometry->pads).drop_front(2), 0.0f);
+  Value padded = createSpatialPad(
+      b, loc, *input, llvm::ArrayRef(geometry->pads).take_front(2),
+      llvm::ArrayRef(geometry->pads).drop_front(2), 0.0f);
   OpFoldResult batch = getDimSize(b, loc, *input, 0);
   DenseIntElementsAttr strides = getPairAttr(b, geometry->strides);
   DenseIntElementsAttr dilations = getPairAttr(b, geometry->dilations);
@@ -275,9 +277,9 @@ LogicalResult importConv(NodeImporter &node) {
     }
     // Depthwise (multiplier 1) weights: [C, 1, kh, kw] -> [C, kh, kw].
     llvm::SmallVector<int64_t> weightShape =
-        *group == 1 ? llvm::SmallVector<int64_t>(weightType->getShape())
-                    : llvm::SmallVector<int64_t>{channels, kernel[0],
-                                                 kernel[1]};
+        *group == 1
+            ? llvm::SmallVector<int64_t>(weightType->getShape())
+            : llvm::SmallVector<int64_t>{channels, kernel[0], kernel[1]};
     FailureOr<Value> weight = getOperand(1, weightConst, weightShape);
     if (failed(weight))
       return failure();
@@ -312,10 +314,9 @@ LogicalResult importConv(NodeImporter &node) {
         1, weightConst, {g, groupOut, groupChannels, kernel[0], kernel[1]});
     if (failed(groupedWeight))
       return failure();
-    llvm::SmallVector<OpFoldResult> sizes{batch, b.getIndexAttr(g),
-                                          b.getIndexAttr(groupOut),
-                                          b.getIndexAttr(oh),
-                                          b.getIndexAttr(ow)};
+    llvm::SmallVector<OpFoldResult> sizes{
+        batch, b.getIndexAttr(g), b.getIndexAttr(groupOut), b.getIndexAttr(oh),
+        b.getIndexAttr(ow)};
     Value init;
     if (node.hasInput(2) || foldedBatchNorm) {
       FailureOr<Value> groupedBias = getOperand(2, biasConst, {g, groupOut});
@@ -373,65 +374,66 @@ LogicalResult importMaxPool(NodeImporter &node) {
   Location loc = node.getLoc();
   FailureOr<Value> input = getNchwInput(node, "MaxPool");
   FailureOr<llvm::SmallVector<int64_t>> kernel =
-      failed(input) ? FailureOr<llvm::SmallVector<int64_t>>(failure()) : getKernelShape(node);
-  FailureOr<int64_t> ceilMode =
-      failed(kernel) ? FailureOr<int64_t>(failure()) : node.getIntAttr("ceil_mode", 0);
+      failed(input) ? FailureOr<llvm::SmallVector<int64_t>>(failure())
+                    : getKernelShape(node);
+  FailureOr<int64_t> ceilMode = failed(kernel)
+                                    ? FailureOr<int64_t>(failure())
+                                    : node.getIntAttr("ceil_mode", 0);
   if (failed(ceilMode))
     return failure();
   auto inputType = cast<RankedTensorType>(input->getType());
-  FailureOr<WindowGeometry> geometry =
-      getWindowGeometry(node, inputType.getShape().drop_front(2), *kernel,
-                        *ceilMode != 0);
+  FailureOr<WindowGeometry> geometry = getWindowGeometry(
+      node, inputType.getShape().drop_front(2), *kernel, *ceilMode != 0);
   if (failed(geometry))
     return failure();
   llvm::SmallVector<int64_t> high{geometry->pads[2] + geometry->ceilPadding[0],
                                   geometry->pads[3] + geometry->ceilPadding[1]};
-  Value padded =
-      createSpatialPad(b, loc, *input, llvm::ArrayRef(geometry->pads).take_front(2),
-                       high, -INFINITY);
+  Value padded = createSpatialPad(b, loc, *input,
+                                  llvm::ArrayRef(geometry->pads).take_front(2),
+                                  high, -INFINITY);
   llvm::SmallVector<OpFoldResult> sizes{
       getDimSize(b, loc, *input, 0), getDimSize(b, loc, *input, 1),
       b.getIndexAttr(geometry->output[0]), b.getIndexAttr(geometry->output[1])};
   Value init = createFilledTensor(b, loc, sizes, -INFINITY);
   Value window = createEmptyTensor(
       b, loc, {b.getIndexAttr((*kernel)[0]), b.getIndexAttr((*kernel)[1])});
-  Value result = linalg::PoolingNchwMaxOp::create(
-                     b, loc, TypeRange{init.getType()},
-                     ValueRange{padded, window}, ValueRange{init},
-                     getPairAttr(b, geometry->strides),
-                     getPairAttr(b, geometry->dilations))
-                     .getResult(0);
+  Value result =
+      linalg::PoolingNchwMaxOp::create(
+          b, loc, TypeRange{init.getType()}, ValueRange{padded, window},
+          ValueRange{init}, getPairAttr(b, geometry->strides),
+          getPairAttr(b, geometry->dilations))
+          .getResult(0);
   return node.setOutput(0, result);
 }
 
 /// Number of window taps of output position `out` that fall in [lo, hi).
-int64_t countTaps(int64_t out, int64_t stride, int64_t padBegin,
-                  int64_t kernel, int64_t lo, int64_t hi) {
-  int64_t count = 0;
-  for (int64_t k = 0; k < kernel; ++k) {
-    int64_t pos = out * stride - padBegin + k;
-    if (pos >= lo && pos < hi)
-      ++count;
-  }
-  return count;
+int64_t countTaps(int64_t out, int64_t stride, int64_t padBegin, int64_t kernel,
+                  int64_t lo, int64_t hi) {
+  // Taps k in [0, kernel) with lo <= start + k < hi.
+  int64_t start = out * stride - padBegin;
+  int64_t first = std::max<int64_t>(0, lo - start);
+  int64_t last = std::min<int64_t>(kernel, hi - start);
+  return std::max<int64_t>(0, last - first);
 }
 
 LogicalResult importAveragePool(NodeImporter &node) {
   if (failed(node.checkNumInputs(1, 1)) ||
-      failed(node.checkKnownAttrs({"auto_pad", "ceil_mode",
-                                   "count_include_pad", "kernel_shape", "pads",
-                                   "strides"})) ||
+      failed(node.checkKnownAttrs({"auto_pad", "ceil_mode", "count_include_pad",
+                                   "kernel_shape", "pads", "strides"})) ||
       failed(node.checkOnlyOutputsUsed(1)))
     return failure();
   OpBuilder &b = node.getBuilder();
   Location loc = node.getLoc();
   FailureOr<Value> input = getNchwInput(node, "AveragePool");
   FailureOr<llvm::SmallVector<int64_t>> kernel =
-      failed(input) ? FailureOr<llvm::SmallVector<int64_t>>(failure()) : getKernelShape(node);
-  FailureOr<int64_t> ceilMode =
-      failed(kernel) ? FailureOr<int64_t>(failure()) : node.getIntAttr("ceil_mode", 0);
-  FailureOr<int64_t> includePad =
-      failed(ceilMode) ? FailureOr<int64_t>(failure()) : node.getIntAttr("count_include_pad", 0);
+      failed(input) ? FailureOr<llvm::SmallVector<int64_t>>(failure())
+                    : getKernelShape(node);
+  FailureOr<int64_t> ceilMode = failed(kernel)
+                                    ? FailureOr<int64_t>(failure())
+                                    : node.getIntAttr("ceil_mode", 0);
+  FailureOr<int64_t> includePad = failed(ceilMode)
+                                      ? FailureOr<int64_t>(failure())
+                                      : node.getIntAttr("count_include_pad", 0);
   if (failed(includePad))
     return failure();
   auto inputType = cast<RankedTensorType>(input->getType());
@@ -442,9 +444,8 @@ LogicalResult importAveragePool(NodeImporter &node) {
     return failure();
   llvm::SmallVector<int64_t> high{geometry->pads[2] + geometry->ceilPadding[0],
                                   geometry->pads[3] + geometry->ceilPadding[1]};
-  Value padded =
-      createSpatialPad(b, loc, *input, llvm::ArrayRef(geometry->pads).take_front(2),
-                       high, 0.0f);
+  Value padded = createSpatialPad(
+      b, loc, *input, llvm::ArrayRef(geometry->pads).take_front(2), high, 0.0f);
   llvm::SmallVector<OpFoldResult> sizes{
       getDimSize(b, loc, *input, 0), getDimSize(b, loc, *input, 1),
       b.getIndexAttr(geometry->output[0]), b.getIndexAttr(geometry->output[1])};
@@ -452,26 +453,28 @@ LogicalResult importAveragePool(NodeImporter &node) {
   Value window = createEmptyTensor(
       b, loc, {b.getIndexAttr((*kernel)[0]), b.getIndexAttr((*kernel)[1])});
   Value sum = linalg::PoolingNchwSumOp::create(
-                  b, loc, TypeRange{init.getType()},
-                  ValueRange{padded, window}, ValueRange{init},
-                  getPairAttr(b, geometry->strides),
+                  b, loc, TypeRange{init.getType()}, ValueRange{padded, window},
+                  ValueRange{init}, getPairAttr(b, geometry->strides),
                   getPairAttr(b, geometry->dilations))
                   .getResult(0);
 
   // Divisors: taps inside the input, or inside input + explicit pads with
   // count_include_pad; ceil_mode's extra padding never counts.
   int64_t oh = geometry->output[0], ow = geometry->output[1];
+  if (oh * ow > (int64_t(1) << 24) ||
+      (*kernel)[0] * (*kernel)[1] > (int64_t(1) << 24))
+    return node.emitError() << "the output or window is too large";
   llvm::SmallVector<float> divisors;
   for (int64_t y = 0; y < oh; ++y) {
     for (int64_t x = 0; x < ow; ++x) {
       int64_t rows, cols;
       if (*includePad) {
-        rows = countTaps(y, geometry->strides[0], geometry->pads[0],
-                         (*kernel)[0], -geometry->pads[0],
-                         spatial[0] + geometry->pads[2]);
-        cols = countTaps(x, geometry->strides[1], geometry->pads[1],
-                         (*kernel)[1], -geometry->pads[1],
-                         spatial[1] + geometry->pads[3]);
+        rows =
+            countTaps(y, geometry->strides[0], geometry->pads[0], (*kernel)[0],
+                      -geometry->pads[0], spatial[0] + geometry->pads[2]);
+        cols =
+            countTaps(x, geometry->strides[1], geometry->pads[1], (*kernel)[1],
+                      -geometry->pads[1], spatial[1] + geometry->pads[3]);
       } else {
         rows = countTaps(y, geometry->strides[0], geometry->pads[0],
                          (*kernel)[0], 0, spatial[0]);
@@ -509,8 +512,7 @@ LogicalResult importAveragePool(NodeImporter &node) {
 // Global pools
 //===----------------------------------------------------------------------===//
 
-template <bool IsMax>
-LogicalResult importGlobalPool(NodeImporter &node) {
+template <bool IsMax> LogicalResult importGlobalPool(NodeImporter &node) {
   if (failed(node.checkNumInputs(1, 1)) || failed(node.checkKnownAttrs({})) ||
       failed(node.checkOnlyOutputsUsed(1)))
     return failure();
@@ -519,8 +521,8 @@ LogicalResult importGlobalPool(NodeImporter &node) {
     return failure();
   auto type = cast<RankedTensorType>(input->getType());
   if (type.getRank() < 3)
-    return node.emitError() << "expects an input of rank 3 or more, got "
-                            << type.getRank();
+    return node.emitError()
+           << "expects an input of rank 3 or more, got " << type.getRank();
   llvm::SmallVector<int64_t> spatialDims;
   int64_t count = 1;
   for (int64_t dim = 2; dim < type.getRank(); ++dim) {
@@ -530,8 +532,7 @@ LogicalResult importGlobalPool(NodeImporter &node) {
   OpBuilder &b = node.getBuilder();
   Location loc = node.getLoc();
   Value reduced = createReduction(
-      b, loc, *input, spatialDims, /*keepDims=*/true,
-      IsMax ? -INFINITY : 0.0f,
+      b, loc, *input, spatialDims, /*keepDims=*/true, IsMax ? -INFINITY : 0.0f,
       [](OpBuilder &nb, Location nl, Value x, Value acc) -> Value {
         if (IsMax)
           return arith::MaximumFOp::create(nb, nl, x, acc);

@@ -107,8 +107,7 @@ FailureOr<IntTensor> foldIntBinary(NodeImporter &node, BinaryKind kind,
   return result;
 }
 
-template <BinaryKind Kind>
-LogicalResult importBinary(NodeImporter &node) {
+template <BinaryKind Kind> LogicalResult importBinary(NodeImporter &node) {
   if (failed(node.checkNumInputs(2, 2)) || failed(node.checkKnownAttrs({})) ||
       failed(node.checkOnlyOutputsUsed(1)))
     return failure();
@@ -123,7 +122,8 @@ LogicalResult importBinary(NodeImporter &node) {
     return node.setOutputInts(0, std::move(*result));
   }
   FailureOr<Value> lhs = node.getInput(0);
-  FailureOr<Value> rhs = failed(lhs) ? FailureOr<Value>(failure()) : node.getInput(1);
+  FailureOr<Value> rhs =
+      failed(lhs) ? FailureOr<Value>(failure()) : node.getInput(1);
   if (failed(rhs))
     return failure();
   FailureOr<Value> result = createBroadcastElementwise(
@@ -136,8 +136,7 @@ LogicalResult importBinary(NodeImporter &node) {
 }
 
 /// Variadic Max / Min / Sum: a left fold in one generic.
-template <BinaryKind Kind>
-LogicalResult importVariadic(NodeImporter &node) {
+template <BinaryKind Kind> LogicalResult importVariadic(NodeImporter &node) {
   if (node.getNumInputs() < 1)
     return node.emitError() << "expects at least one input";
   if (failed(node.checkKnownAttrs({})) || failed(node.checkOnlyOutputsUsed(1)))
@@ -245,10 +244,10 @@ LogicalResult importHardSwish(NodeImporter &node) {
         b, loc,
         arith::MulFOp::create(b, loc, x, constantLike(b, loc, 1.0f / 6.0f)),
         constantLike(b, loc, 0.5f));
-    Value upper = arith::MinimumFOp::create(b, loc, affine,
-                                            constantLike(b, loc, 1.0f));
-    Value gate = arith::MaximumFOp::create(b, loc, upper,
-                                           constantLike(b, loc, 0.0f));
+    Value upper =
+        arith::MinimumFOp::create(b, loc, affine, constantLike(b, loc, 1.0f));
+    Value gate =
+        arith::MaximumFOp::create(b, loc, upper, constantLike(b, loc, 0.0f));
     return arith::MulFOp::create(b, loc, x, gate);
   });
 }
@@ -369,15 +368,15 @@ LogicalResult importClip(NodeImporter &node) {
 // Softmax
 //===----------------------------------------------------------------------===//
 
-template <bool IsLog>
-LogicalResult importSoftmax(NodeImporter &node) {
+template <bool IsLog> LogicalResult importSoftmax(NodeImporter &node) {
   if (failed(node.checkNumInputs(1, 1)) ||
       failed(node.checkKnownAttrs({"axis"})) ||
       failed(node.checkOnlyOutputsUsed(1)))
     return failure();
   bool coerce2D = node.getOpset() < 13;
   FailureOr<int64_t> axisAttr = node.getIntAttr("axis", coerce2D ? 1 : -1);
-  FailureOr<Value> input = failed(axisAttr) ? FailureOr<Value>(failure()) : node.getInput(0);
+  FailureOr<Value> input =
+      failed(axisAttr) ? FailureOr<Value>(failure()) : node.getInput(0);
   if (failed(input))
     return failure();
   int64_t rank = cast<RankedTensorType>(input->getType()).getRank();

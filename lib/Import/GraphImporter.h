@@ -105,8 +105,9 @@ public:
                        llvm::function_ref<InFlightDiagnostic()> emitError);
   /// Returns the MLIR value of a float binding, creating the arith.constant
   /// of a constant on first use.
-  FailureOr<Value> materialize(Binding &binding, llvm::StringRef name,
-                               llvm::function_ref<InFlightDiagnostic()> emitError);
+  FailureOr<Value>
+  materialize(Binding &binding, llvm::StringRef name,
+              llvm::function_ref<InFlightDiagnostic()> emitError);
 
   /// Defines `name`; errors if it is already defined (SSA violation).
   LogicalResult define(llvm::StringRef name, Binding binding,

@@ -58,8 +58,8 @@ FailureOr<GemmOperand> getGemmOperand(NodeImporter &node, unsigned index,
   if (failed(type))
     return failure();
   if (type->getRank() != 2)
-    return node.emitError() << "input #" << index
-                            << " must be 2-D, got rank " << type->getRank();
+    return node.emitError() << "input #" << index << " must be 2-D, got rank "
+                            << type->getRank();
   if (DenseElementsAttr constant = node.getConstantInput(index)) {
     operand.constant =
         transpose ? transposeConstant(constant, {1, 0}) : constant;
@@ -81,17 +81,17 @@ LogicalResult importGemm(NodeImporter &node) {
       failed(node.checkOnlyOutputsUsed(1)))
     return failure();
   FailureOr<float> alpha = node.getFloatAttr("alpha", 1.0f);
-  FailureOr<float> beta =
-      failed(alpha) ? FailureOr<float>(failure()) : node.getFloatAttr("beta", 1.0f);
-  FailureOr<int64_t> transA =
-      failed(beta) ? FailureOr<int64_t>(failure()) : node.getIntAttr("transA", 0);
-  FailureOr<int64_t> transB =
-      failed(transA) ? FailureOr<int64_t>(failure()) : node.getIntAttr("transB", 0);
+  FailureOr<float> beta = failed(alpha) ? FailureOr<float>(failure())
+                                        : node.getFloatAttr("beta", 1.0f);
+  FailureOr<int64_t> transA = failed(beta) ? FailureOr<int64_t>(failure())
+                                           : node.getIntAttr("transA", 0);
+  FailureOr<int64_t> transB = failed(transA) ? FailureOr<int64_t>(failure())
+                                             : node.getIntAttr("transB", 0);
   if (failed(transB))
     return failure();
   FailureOr<GemmOperand> a = getGemmOperand(node, 0, *transA != 0);
-  FailureOr<GemmOperand> b =
-      failed(a) ? FailureOr<GemmOperand>(failure()) : getGemmOperand(node, 1, *transB != 0);
+  FailureOr<GemmOperand> b = failed(a) ? FailureOr<GemmOperand>(failure())
+                                       : getGemmOperand(node, 1, *transB != 0);
   if (failed(b))
     return failure();
 
@@ -123,20 +123,20 @@ LogicalResult importGemm(NodeImporter &node) {
   int64_t k = lhsType.getDimSize(1);
   if (k != rhsType.getDimSize(0) || ShapedType::isDynamic(k) ||
       rhsType.isDynamicDim(1))
-    return node.emitError() << "inner dimensions do not match: A' is "
-                            << lhsType.getDimSize(0) << "x" << k
-                            << ", B' is " << rhsType.getDimSize(0) << "x"
-                            << rhsType.getDimSize(1);
+    return node.emitError()
+           << "inner dimensions do not match: A' is " << lhsType.getDimSize(0)
+           << "x" << k << ", B' is " << rhsType.getDimSize(0) << "x"
+           << rhsType.getDimSize(1);
   int64_t n = rhsType.getDimSize(1);
   llvm::SmallVector<OpFoldResult> sizes{getDimSize(builder, loc, lhs, 0),
                                         builder.getIndexAttr(n)};
   Value init = createFilledTensor(builder, loc, sizes, 0.0f);
   auto outType =
       getF32TensorType({lhsType.getDimSize(0), n}, builder.getContext());
-  Value product = linalg::MatmulOp::create(builder, loc, TypeRange{outType},
-                                           ValueRange{lhs, rhs},
-                                           ValueRange{init})
-                      .getResult(0);
+  Value product =
+      linalg::MatmulOp::create(builder, loc, TypeRange{outType},
+                               ValueRange{lhs, rhs}, ValueRange{init})
+          .getResult(0);
 
   // Epilogue: alpha (when not folded) and beta * C.
   llvm::SmallVector<Value> operands{product};
@@ -192,9 +192,9 @@ LogicalResult importGemm(NodeImporter &node) {
 /// Broadcasts a 2-D matrix over the batch of a 3-D tensor `like`.
 Value broadcastOverBatch(OpBuilder &b, Location loc, Value matrix, Value like) {
   auto type = cast<RankedTensorType>(matrix.getType());
-  llvm::SmallVector<OpFoldResult> sizes{
-      getDimSize(b, loc, like, 0), b.getIndexAttr(type.getDimSize(0)),
-      b.getIndexAttr(type.getDimSize(1))};
+  llvm::SmallVector<OpFoldResult> sizes{getDimSize(b, loc, like, 0),
+                                        b.getIndexAttr(type.getDimSize(0)),
+                                        b.getIndexAttr(type.getDimSize(1))};
   Value init = createEmptyTensor(b, loc, sizes);
   return linalg::BroadcastOp::create(b, loc, matrix, init,
                                      llvm::ArrayRef<int64_t>{0})
@@ -238,8 +238,8 @@ LogicalResult importMatMul(NodeImporter &node) {
   int64_t k = lhsShape[lhsShape.size() - 1];
   int64_t rhsK = rhsShape[rhsShape.size() - 2];
   if (ShapedType::isDynamic(k) || k != rhsK)
-    return node.emitError() << "inner dimensions do not match (" << k
-                            << " vs " << rhsK << ")";
+    return node.emitError()
+           << "inner dimensions do not match (" << k << " vs " << rhsK << ")";
   int64_t m = lhsShape[lhsShape.size() - 2];
   int64_t n = rhsShape[rhsShape.size() - 1];
 

@@ -85,8 +85,8 @@ FailureOr<Value> NodeImporter::getInput(unsigned i) {
 
 FailureOr<RankedTensorType> NodeImporter::getInputType(unsigned i) {
   Binding *binding = lookupInput(i);
-  if (!binding ||
-      failed(graph.decode(*binding, node.input(i), [&] { return emitError(); })))
+  if (!binding || failed(graph.decode(*binding, node.input(i),
+                                      [&] { return emitError(); })))
     return failure();
   if (binding->constant)
     return cast<RankedTensorType>(binding->constant.getType());
@@ -100,8 +100,8 @@ DenseElementsAttr NodeImporter::getConstantInput(unsigned i) {
   if (!hasInput(i))
     return nullptr;
   Binding *binding = graph.lookup(node.input(i));
-  if (!binding ||
-      failed(graph.decode(*binding, node.input(i), [&] { return emitError(); })))
+  if (!binding || failed(graph.decode(*binding, node.input(i),
+                                      [&] { return emitError(); })))
     return nullptr;
   return binding->constant;
 }
@@ -110,8 +110,8 @@ bool NodeImporter::isIntInput(unsigned i) {
   if (!hasInput(i))
     return false;
   Binding *binding = graph.lookup(node.input(i));
-  if (!binding ||
-      failed(graph.decode(*binding, node.input(i), [&] { return emitError(); })))
+  if (!binding || failed(graph.decode(*binding, node.input(i),
+                                      [&] { return emitError(); })))
     return false;
   return binding->ints.has_value();
 }
@@ -119,8 +119,8 @@ bool NodeImporter::isIntInput(unsigned i) {
 FailureOr<IntTensor> NodeImporter::getIntInput(unsigned i,
                                                llvm::StringRef what) {
   Binding *binding = lookupInput(i);
-  if (!binding ||
-      failed(graph.decode(*binding, node.input(i), [&] { return emitError(); })))
+  if (!binding || failed(graph.decode(*binding, node.input(i),
+                                      [&] { return emitError(); })))
     return failure();
   if (!binding->ints)
     return emitError() << what << " ('" << node.input(i)

@@ -35,9 +35,9 @@ ChannelAffine getChannelAffine(llvm::ArrayRef<float> gamma,
                                llvm::ArrayRef<float> var, float epsilon) {
   ChannelAffine affine;
   for (size_t c = 0; c < gamma.size(); ++c) {
-    double scale = static_cast<double>(gamma[c]) /
-                   std::sqrt(static_cast<double>(var[c]) +
-                             static_cast<double>(epsilon));
+    double scale =
+        static_cast<double>(gamma[c]) /
+        std::sqrt(static_cast<double>(var[c]) + static_cast<double>(epsilon));
     affine.scale.push_back(static_cast<float>(scale));
     affine.shift.push_back(static_cast<float>(
         static_cast<double>(beta[c]) - static_cast<double>(mean[c]) * scale));
@@ -92,12 +92,14 @@ LogicalResult importBatchNormalization(NodeImporter &node) {
       failed(node.checkOnlyOutputsUsed(1)))
     return failure();
   FailureOr<float> epsilon = node.getFloatAttr("epsilon", kDefaultEpsilon);
-  FailureOr<float> momentum =
-      failed(epsilon) ? FailureOr<float>(failure()) : node.getFloatAttr("momentum", 0.9f);
-  FailureOr<int64_t> spatial =
-      failed(momentum) ? FailureOr<int64_t>(failure()) : node.getIntAttr("spatial", 1);
-  FailureOr<int64_t> training =
-      failed(spatial) ? FailureOr<int64_t>(failure()) : node.getIntAttr("training_mode", 0);
+  FailureOr<float> momentum = failed(epsilon)
+                                  ? FailureOr<float>(failure())
+                                  : node.getFloatAttr("momentum", 0.9f);
+  FailureOr<int64_t> spatial = failed(momentum) ? FailureOr<int64_t>(failure())
+                                                : node.getIntAttr("spatial", 1);
+  FailureOr<int64_t> training = failed(spatial)
+                                    ? FailureOr<int64_t>(failure())
+                                    : node.getIntAttr("training_mode", 0);
   if (failed(training))
     return failure();
   if (*spatial != 1)
@@ -105,8 +107,7 @@ LogicalResult importBatchNormalization(NodeImporter &node) {
            << "value " << *spatial << " is not supported";
   if (*training != 0)
     return node.emitAttrError("training_mode")
-           << "value " << *training
-           << " is not supported (inference only)";
+           << "value " << *training << " is not supported (inference only)";
 
   FailureOr<Value> input = node.getInput(0);
   if (failed(input))
@@ -124,9 +125,8 @@ LogicalResult importBatchNormalization(NodeImporter &node) {
   llvm::SmallVector<OpFoldResult> sizes = getDimSizes(b, loc, *input);
 
   if (auto params = getConstantParams(node, channels)) {
-    ChannelAffine affine = getChannelAffine((*params)[0], (*params)[1],
-                                            (*params)[2], (*params)[3],
-                                            *epsilon);
+    ChannelAffine affine = getChannelAffine(
+        (*params)[0], (*params)[1], (*params)[2], (*params)[3], *epsilon);
     Value scale = createTensorConstant(
         b, loc, getF32Attr(b.getContext(), {channels}, affine.scale));
     Value shift = createTensorConstant(
@@ -146,8 +146,8 @@ LogicalResult importBatchNormalization(NodeImporter &node) {
     if (failed(paramType))
       return failure();
     if (paramType->getShape() != llvm::ArrayRef<int64_t>{channels})
-      return node.emitError() << "input #" << i << " must have shape ["
-                              << channels << "]";
+      return node.emitError()
+             << "input #" << i << " must have shape [" << channels << "]";
     FailureOr<Value> param = node.getInput(i);
     if (failed(param))
       return failure();

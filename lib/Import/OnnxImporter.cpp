@@ -40,6 +40,10 @@ namespace {
 constexpr int64_t kMinOpset = 1;
 constexpr int64_t kMinSupportedOpset = 11;
 constexpr int64_t kMaxSupportedOpset = 17;
+/// Limits on graph input shapes, so shape arithmetic cannot overflow.
+constexpr int kMaxRank = 16;
+constexpr int64_t kMaxDimSize = (int64_t(1) << 31) - 1;
+constexpr int64_t kMaxElements = int64_t(1) << 40;
 } // namespace
 
 //===----------------------------------------------------------------------===//
@@ -117,8 +121,7 @@ GraphImporter::define(llvm::StringRef name, Binding binding,
     return success();
   auto [it, inserted] = bindings.try_emplace(name, std::move(binding));
   if (!inserted)
-    return emitError() << "value '" << name
-                       << "' is defined more than once";
+    return emitError() << "value '" << name << "' is defined more than once";
   return success();
 }
 
@@ -228,12 +231,19 @@ GraphImporter::importInputType(const ::onnx::ValueInfoProto &input) {
                   << "; only float32 inputs are supported";
   if (!tensorType.has_shape())
     return fail() << "has no shape";
+  if (tensorType.shape().dim_size() > kMaxRank)
+    return fail() << "has rank " << tensorType.shape().dim_size()
+                  << "; at most " << kMaxRank << " is supported";
   llvm::SmallVector<int64_t> shape;
+  int64_t elements = 1;
   for (auto [index, dim] : llvm::enumerate(tensorType.shape().dim())) {
     if (dim.has_dim_value()) {
       if (dim.dim_value() <= 0)
         return fail() << "has a dimension of size " << dim.dim_value()
                       << " (empty tensors are not supported)";
+      if (dim.dim_value() > kMaxDimSize ||
+          (elements *= dim.dim_value()) > kMaxElements)
+        return fail() << "is too large";
       shape.push_back(dim.dim_value());
       continue;
     }
@@ -246,9 +256,10 @@ GraphImporter::importInputType(const ::onnx::ValueInfoProto &input) {
     if (options.dynamicBatch) {
       shape.push_back(ShapedType::kDynamic);
     } else {
-      if (options.batchSize <= 0)
+      if (options.batchSize <= 0 || options.batchSize > kMaxDimSize)
         return fail() << "cannot take batch size " << options.batchSize;
       shape.push_back(options.batchSize);
+      elements *= options.batchSize;
     }
   }
   return Type(getF32TensorType(shape, context));
@@ -268,22 +279,27 @@ LogicalResult GraphImporter::importNode(const ::onnx::NodeProto &node) {
   for (auto [index, output] : llvm::enumerate(node.output())) {
     if (output.empty() || getUseCount(output) == 0 || lookup(output))
       continue;
-    return nodeImporter.emitError()
-           << "output #" << index << " ('" << output
-           << "') is used but not supported";
+    return nodeImporter.emitError() << "output #" << index << " ('" << output
+                                    << "') is used but not supported";
   }
   return success();
 }
 
 void GraphImporter::propagateLocationsIntoRegions(Operation *root) {
-  // Named linalg ops build their bodies with unknown locations; give the
-  // body the location of the op, so every op names its ONNX node.
-  root->walk([](Operation *op) {
-    if (!isa<UnknownLoc>(op->getLoc()))
-      return;
+  // Named linalg ops build their bodies with unknown locations, and
+  // linalg.generic gives its block arguments the locations of its operands;
+  // give bodies the location of their op, so everything names its node.
+  root->walk<WalkOrder::PreOrder>([](Operation *op) {
     Operation *parent = op->getParentOp();
-    if (parent && !isa<UnknownLoc>(parent->getLoc()))
+    if (isa<UnknownLoc>(op->getLoc()) && parent &&
+        !isa<UnknownLoc>(parent->getLoc()))
       op->setLoc(parent->getLoc());
+    if (isa<ModuleOp, func::FuncOp>(op))
+      return;
+    for (Region &region : op->getRegions())
+      for (Block &block : region)
+        for (BlockArgument argument : block.getArguments())
+          argument.setLoc(op->getLoc());
   });
 }
 
@@ -300,7 +316,7 @@ OwningOpRef<ModuleOp> GraphImporter::importModel() {
   }
   if (!hasDefaultDomain)
     return emitError(fileLoc)
-           << "the model imports no opset of the default ONNX domain",
+               << "the model imports no opset of the default ONNX domain",
            nullptr;
   if (opset < kMinOpset)
     return emitError(fileLoc) << "invalid opset version " << opset, nullptr;
@@ -380,14 +396,15 @@ OwningOpRef<ModuleOp> GraphImporter::importModel() {
       return fail() << "is an int64 tensor; only float32 outputs are "
                        "supported",
              nullptr;
-    FailureOr<Value> value = materialize(*binding, output.name(),
-                                         [&] { return emitError(loc); });
+    FailureOr<Value> value =
+        materialize(*binding, output.name(), [&] { return emitError(loc); });
     if (failed(value))
       return nullptr;
     results.push_back(*value);
   }
   func::ReturnOp::create(builder, funcLoc, results);
-  func.setType(builder.getFunctionType(argTypes, ValueRange(results).getTypes()));
+  func.setType(
+      builder.getFunctionType(argTypes, ValueRange(results).getTypes()));
   for (auto [index, output] : llvm::enumerate(graph.output()))
     func.setResultAttr(index, nameAttrName,
                        StringAttr::get(context, output.name()));
@@ -395,7 +412,7 @@ OwningOpRef<ModuleOp> GraphImporter::importModel() {
   propagateLocationsIntoRegions(*module);
   if (failed(verify(*module)))
     return emitError(fileLoc)
-           << "internal error: the imported module does not verify",
+               << "internal error: the imported module does not verify",
            nullptr;
   return module;
 }

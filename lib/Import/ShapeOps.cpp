@@ -19,6 +19,7 @@
 #include "GraphImporter.h"
 #include "TensorBuilders.h"
 
+#include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Tensor/IR/Tensor.h"
 
 using namespace mlir;
@@ -94,11 +95,13 @@ getAxes(NodeImporter &node) {
 FailureOr<llvm::SmallVector<int64_t>>
 normalizeAxes(NodeImporter &node, llvm::ArrayRef<int64_t> axes, int64_t rank) {
   llvm::SmallVector<int64_t> result;
+  if (static_cast<int64_t>(axes.size()) > rank)
+    return node.emitError() << "more axes than dimensions";
   for (int64_t axis : axes) {
     FailureOr<int64_t> normalized = normalizeAxis(axis, rank);
     if (failed(normalized))
-      return node.emitError() << "axis " << axis
-                              << " is out of range for rank " << rank;
+      return node.emitError()
+             << "axis " << axis << " is out of range for rank " << rank;
     if (llvm::is_contained(result, *normalized))
       return node.emitError() << "axis " << axis << " is repeated";
     result.push_back(*normalized);
@@ -180,8 +183,7 @@ LogicalResult importConstant(NodeImporter &node) {
       return failure();
     if (attr.floats_size() == 0)
       return node.emitAttrError(name) << "is empty";
-    llvm::SmallVector<float> values(attr.floats().begin(),
-                                    attr.floats().end());
+    llvm::SmallVector<float> values(attr.floats().begin(), attr.floats().end());
     return node.setOutputConstant(
         0, getF32Attr(context, {static_cast<int64_t>(values.size())}, values));
   }
@@ -216,7 +218,8 @@ LogicalResult importFlatten(NodeImporter &node) {
     return failure();
   FailureOr<int64_t> axisAttr = node.getIntAttr("axis", 1);
   FailureOr<llvm::SmallVector<int64_t>> shape =
-      failed(axisAttr) ? FailureOr<llvm::SmallVector<int64_t>>(failure()) : getAnyInputShape(node, 0);
+      failed(axisAttr) ? FailureOr<llvm::SmallVector<int64_t>>(failure())
+                       : getAnyInputShape(node, 0);
   if (failed(shape))
     return failure();
   int64_t rank = shape->size();
@@ -254,22 +257,25 @@ resolveReshapeTarget(NodeImporter &node, llvm::ArrayRef<int64_t> input,
         return node.emitError() << "shape has more than one -1";
       inferred = index;
       shape.push_back(1);
-    } else if (value <= 0) {
-      return node.emitError() << "shape entry " << value
-                              << " is not supported";
+    } else if (value <= 0 || value > (int64_t(1) << 40)) {
+      return node.emitError() << "shape entry " << value << " is not supported";
     } else {
       shape.push_back(value);
     }
   }
   bool inputDynamic = llvm::any_of(input, ShapedType::isDynamic);
   bool targetDynamic = llvm::any_of(shape, ShapedType::isDynamic);
+  // 0 when the product overflows.
   auto staticProduct = [](llvm::ArrayRef<int64_t> dims) {
     int64_t product = 1;
     for (int64_t dim : dims)
-      if (!ShapedType::isDynamic(dim))
-        product *= dim;
+      if (!ShapedType::isDynamic(dim) &&
+          __builtin_mul_overflow(product, dim, &product))
+        return int64_t(0);
     return product;
   };
+  if (target.size() > 64 || staticProduct(shape) == 0)
+    return node.emitError() << "the target shape is too large";
   if (inferred) {
     if (inputDynamic && !targetDynamic) {
       shape[*inferred] = ShapedType::kDynamic;
@@ -290,10 +296,12 @@ LogicalResult importReshape(NodeImporter &node) {
       failed(node.checkOnlyOutputsUsed(1)))
     return failure();
   FailureOr<int64_t> allowZero = node.getIntAttr("allowzero", 0);
-  FailureOr<IntTensor> target =
-      failed(allowZero) ? FailureOr<IntTensor>(failure()) : node.getIntInput(1, "shape");
+  FailureOr<IntTensor> target = failed(allowZero)
+                                    ? FailureOr<IntTensor>(failure())
+                                    : node.getIntInput(1, "shape");
   FailureOr<llvm::SmallVector<int64_t>> input =
-      failed(target) ? FailureOr<llvm::SmallVector<int64_t>>(failure()) : getAnyInputShape(node, 0);
+      failed(target) ? FailureOr<llvm::SmallVector<int64_t>>(failure())
+                     : getAnyInputShape(node, 0);
   if (failed(input))
     return failure();
   if (target->shape.size() != 1)
@@ -312,7 +320,8 @@ LogicalResult importSqueeze(NodeImporter &node) {
     return failure();
   FailureOr<std::optional<llvm::SmallVector<int64_t>>> axes = getAxes(node);
   FailureOr<llvm::SmallVector<int64_t>> input =
-      failed(axes) ? FailureOr<llvm::SmallVector<int64_t>>(failure()) : getAnyInputShape(node, 0);
+      failed(axes) ? FailureOr<llvm::SmallVector<int64_t>>(failure())
+                   : getAnyInputShape(node, 0);
   if (failed(input))
     return failure();
   int64_t rank = input->size();
@@ -324,12 +333,12 @@ LogicalResult importSqueeze(NodeImporter &node) {
       return failure();
     for (int64_t axis : *normalized)
       if ((*input)[axis] != 1)
-        return node.emitError() << "cannot squeeze dimension " << axis
-                                << " (size "
-                                << (ShapedType::isDynamic((*input)[axis])
-                                        ? std::string("?")
-                                        : std::to_string((*input)[axis]))
-                                << ")";
+        return node.emitError()
+               << "cannot squeeze dimension " << axis << " (size "
+               << (ShapedType::isDynamic((*input)[axis])
+                       ? std::string("?")
+                       : std::to_string((*input)[axis]))
+               << ")";
     squeezed = std::move(*normalized);
   } else {
     for (int64_t dim = 0; dim < rank; ++dim)
@@ -350,11 +359,14 @@ LogicalResult importUnsqueeze(NodeImporter &node) {
     return failure();
   FailureOr<std::optional<llvm::SmallVector<int64_t>>> axes = getAxes(node);
   FailureOr<llvm::SmallVector<int64_t>> input =
-      failed(axes) ? FailureOr<llvm::SmallVector<int64_t>>(failure()) : getAnyInputShape(node, 0);
+      failed(axes) ? FailureOr<llvm::SmallVector<int64_t>>(failure())
+                   : getAnyInputShape(node, 0);
   if (failed(input))
     return failure();
   if (!*axes)
     return node.emitError() << "axes are required";
+  if ((*axes)->size() > 16)
+    return node.emitError() << "too many axes";
   int64_t rank = input->size() + (*axes)->size();
   FailureOr<llvm::SmallVector<int64_t>> normalized =
       normalizeAxes(node, **axes, rank);
@@ -393,8 +405,8 @@ LogicalResult importTranspose(NodeImporter &node) {
   for (int64_t dim = 0; valid && dim < rank; ++dim)
     valid = sorted[dim] == dim;
   if (!valid)
-    return node.emitAttrError("perm") << "is not a permutation of the "
-                                      << rank << " dimensions";
+    return node.emitAttrError("perm")
+           << "is not a permutation of the " << rank << " dimensions";
   if (DenseElementsAttr constant = node.getConstantInput(0))
     return node.setOutputConstant(0, transposeConstant(constant, *perm));
   FailureOr<Value> input = node.getInput(0);
@@ -424,8 +436,7 @@ LogicalResult importConcat(NodeImporter &node) {
       FailureOr<IntTensor> ints = node.getIntInput(i, "input");
       if (failed(ints))
         return failure();
-      if (ints->shape.size() != 1 ||
-          (*axisAttr != 0 && *axisAttr != -1))
+      if (ints->shape.size() != 1 || (*axisAttr != 0 && *axisAttr != -1))
         return node.emitError()
                << "only 1-D concatenation of int64 tensors is supported";
       llvm::append_range(result.values, ints->values);
@@ -451,24 +462,25 @@ LogicalResult importConcat(NodeImporter &node) {
     auto type = cast<RankedTensorType>(input.getType());
     bool compatible = type.getRank() == rank;
     for (int64_t dim = 0; compatible && dim < rank; ++dim)
-      compatible = dim == *axis || type.getDimSize(dim) == firstType.getDimSize(dim);
+      compatible =
+          dim == *axis || type.getDimSize(dim) == firstType.getDimSize(dim);
     if (!compatible)
       return node.emitError() << "input shapes do not match outside the axis";
   }
   if (inputs.size() == 1)
     return node.setOutput(0, inputs.front());
-  return node.setOutput(
-      0, tensor::ConcatOp::create(node.getBuilder(), node.getLoc(), *axis,
-                                  inputs));
+  return node.setOutput(0,
+                        tensor::ConcatOp::create(node.getBuilder(),
+                                                 node.getLoc(), *axis, inputs));
 }
 
 LogicalResult importPad(NodeImporter &node) {
   bool padsAsInput = node.getOpset() >= 11;
   if (failed(node.checkNumInputs(padsAsInput ? 2 : 1, padsAsInput ? 3 : 1)) ||
-      failed(node.checkKnownAttrs(padsAsInput
-                                      ? llvm::ArrayRef<llvm::StringRef>{"mode"}
-                                      : llvm::ArrayRef<llvm::StringRef>{
-                                            "mode", "pads", "value"})) ||
+      failed(node.checkKnownAttrs(
+          padsAsInput
+              ? llvm::ArrayRef<llvm::StringRef>{"mode"}
+              : llvm::ArrayRef<llvm::StringRef>{"mode", "pads", "value"})) ||
       failed(node.checkOnlyOutputsUsed(1)))
     return failure();
   FailureOr<std::string> mode = node.getStringAttr("mode", "constant");
@@ -483,20 +495,36 @@ LogicalResult importPad(NodeImporter &node) {
   int64_t rank = cast<RankedTensorType>(input->getType()).getRank();
   llvm::SmallVector<int64_t> pads;
   float value = 0.0f;
+  Value dynamicValue;
   if (padsAsInput) {
     FailureOr<IntTensor> padsInput = node.getIntInput(1, "pads");
     if (failed(padsInput))
       return failure();
     pads = padsInput->values;
     if (node.hasInput(2)) {
-      FailureOr<float> constant =
-          node.getScalarConstantInput(2, "constant_value");
-      if (failed(constant))
+      FailureOr<RankedTensorType> valueType = node.getInputType(2);
+      if (failed(valueType))
         return failure();
-      value = *constant;
+      if (valueType->getNumElements() != 1)
+        return node.emitError() << "constant_value must have one element";
+      if (DenseElementsAttr constant = node.getConstantInput(2)) {
+        value = *constant.getValues<float>().begin();
+      } else {
+        // A run-time scalar: read its only element.
+        FailureOr<Value> tensor = node.getInput(2);
+        if (failed(tensor))
+          return failure();
+        OpBuilder &b = node.getBuilder();
+        llvm::SmallVector<Value> indices(
+            valueType->getRank(),
+            arith::ConstantIndexOp::create(b, node.getLoc(), 0));
+        dynamicValue =
+            tensor::ExtractOp::create(b, node.getLoc(), *tensor, indices);
+      }
     }
   } else {
-    FailureOr<llvm::SmallVector<int64_t>> padsAttr = node.getIntsAttr("pads", {});
+    FailureOr<llvm::SmallVector<int64_t>> padsAttr =
+        node.getIntsAttr("pads", {});
     FailureOr<float> valueAttr = node.getFloatAttr("value", 0.0f);
     if (failed(padsAttr) || failed(valueAttr))
       return failure();
@@ -515,6 +543,10 @@ LogicalResult importPad(NodeImporter &node) {
     if (type.isDynamicDim(dim) && (low[dim] != 0 || high[dim] != 0))
       return node.emitError() << "cannot pad the dynamic batch dimension";
   }
+  if (dynamicValue)
+    return node.setOutput(0,
+                          createConstantPad(node.getBuilder(), node.getLoc(),
+                                            *input, low, high, dynamicValue));
   return node.setOutput(0, createConstantPad(node.getBuilder(), node.getLoc(),
                                              *input, low, high, value));
 }
@@ -533,7 +565,8 @@ LogicalResult importShape(NodeImporter &node) {
     return failure();
   int64_t rank = shape->size();
   FailureOr<int64_t> start = node.getIntAttr("start", 0);
-  FailureOr<int64_t> end = failed(start) ? FailureOr<int64_t>(failure()) : node.getIntAttr("end", rank);
+  FailureOr<int64_t> end = failed(start) ? FailureOr<int64_t>(failure())
+                                         : node.getIntAttr("end", rank);
   if (failed(end))
     return failure();
   // Out-of-range start/end are clamped, as the spec says.
@@ -545,9 +578,8 @@ LogicalResult importShape(NodeImporter &node) {
   int64_t first = clamp(*start), last = clamp(*end);
   IntTensor result;
   for (int64_t dim = first; dim < last; ++dim)
-    result.values.push_back(ShapedType::isDynamic((*shape)[dim])
-                                ? kUnknownInt
-                                : (*shape)[dim]);
+    result.values.push_back(
+        ShapedType::isDynamic((*shape)[dim]) ? kUnknownInt : (*shape)[dim]);
   result.shape.push_back(result.values.size());
   return node.setOutputInts(0, std::move(result));
 }
@@ -562,10 +594,10 @@ LogicalResult importGather(NodeImporter &node) {
                                "import time (shape computations) are "
                                "supported";
   FailureOr<IntTensor> data = node.getIntInput(0, "data");
-  FailureOr<IntTensor> indices =
-      failed(data) ? FailureOr<IntTensor>(failure()) : node.getIntInput(1, "indices");
-  FailureOr<int64_t> axis =
-      failed(indices) ? FailureOr<int64_t>(failure()) : node.getIntAttr("axis", 0);
+  FailureOr<IntTensor> indices = failed(data) ? FailureOr<IntTensor>(failure())
+                                              : node.getIntInput(1, "indices");
+  FailureOr<int64_t> axis = failed(indices) ? FailureOr<int64_t>(failure())
+                                            : node.getIntAttr("axis", 0);
   if (failed(axis))
     return failure();
   if (data->shape.size() != 1 || (*axis != 0 && *axis != -1))
@@ -602,8 +634,7 @@ LogicalResult importCast(NodeImporter &node) {
       if (llvm::is_contained(ints->values, kUnknownInt))
         return node.emitError() << "cannot cast a value only known at run "
                                    "time";
-      llvm::SmallVector<float> values(ints->values.begin(),
-                                      ints->values.end());
+      llvm::SmallVector<float> values(ints->values.begin(), ints->values.end());
       if (values.empty())
         return node.emitError() << "cannot cast an empty tensor";
       return node.setOutputConstant(
@@ -613,8 +644,7 @@ LogicalResult importCast(NodeImporter &node) {
     return node.forwardInput(0, 0);
   }
   return node.emitAttrError("to")
-         << "cast to " << getOnnxDataTypeName(*to)
-         << " is not supported";
+         << "cast to " << getOnnxDataTypeName(*to) << " is not supported";
 }
 
 } // namespace

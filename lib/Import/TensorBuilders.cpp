@@ -126,10 +126,8 @@ mlir::fxp::importer::getBroadcastShape(llvm::ArrayRef<int64_t> lhs,
   return result;
 }
 
-FailureOr<Value>
-mlir::fxp::importer::createBroadcastElementwise(NodeImporter &node,
-                                                ValueRange inputs,
-                                                ScalarBodyFn body) {
+FailureOr<Value> mlir::fxp::importer::createBroadcastElementwise(
+    NodeImporter &node, ValueRange inputs, ScalarBodyFn body) {
   OpBuilder &b = node.getBuilder();
   Location loc = node.getLoc();
   llvm::SmallVector<int64_t> shape;
@@ -282,9 +280,9 @@ Value expand(OpBuilder &b, Location loc, Value input,
       outputShape[dim] = size;
     }
   }
-  return tensor::ExpandShapeOp::create(
-      b, loc, getF32TensorType(target, b.getContext()), input, reassociation,
-      outputShape);
+  return tensor::ExpandShapeOp::create(b, loc,
+                                       getF32TensorType(target, b.getContext()),
+                                       input, reassociation, outputShape);
 }
 } // namespace
 
@@ -300,15 +298,14 @@ mlir::fxp::importer::createReshape(NodeImporter &node, Value input,
 
   int64_t sourceDynamic = llvm::count_if(source, ShapedType::isDynamic);
   int64_t targetDynamic = llvm::count_if(targetShape, ShapedType::isDynamic);
-  if (sourceDynamic > 1 || targetDynamic > 1 ||
-      sourceDynamic != targetDynamic)
+  if (sourceDynamic > 1 || targetDynamic > 1 || sourceDynamic != targetDynamic)
     return node.emitError() << "cannot reshape a tensor with a dynamic batch "
                                "to a shape that does not keep it dynamic";
   if (sourceDynamic == 0 &&
       type.getNumElements() != ShapedType::getNumElements(targetShape))
-    return node.emitError() << "cannot reshape " << type.getNumElements()
-                            << " elements to " << 
-                               ShapedType::getNumElements(targetShape);
+    return node.emitError()
+           << "cannot reshape " << type.getNumElements() << " elements to "
+           << ShapedType::getNumElements(targetShape);
 
   // A single collapse or expand when the dims group exactly.
   if (targetShape.size() < source.size()) {
@@ -326,8 +323,8 @@ mlir::fxp::importer::createReshape(NodeImporter &node, Value input,
             ? std::optional<llvm::SmallVector<ReassociationIndices>>(
                   llvm::SmallVector<ReassociationIndices>{})
             : getReassociationIndicesForCollapse(targetShape, source);
-    if (reassociation &&
-        (source.empty() || isExactGrouping(targetShape, source, *reassociation)))
+    if (reassociation && (source.empty() ||
+                          isExactGrouping(targetShape, source, *reassociation)))
       return expand(b, loc, input, targetShape, *reassociation);
   }
 
@@ -366,6 +363,18 @@ Value mlir::fxp::importer::createConstantPad(OpBuilder &b, Location loc,
   auto isZero = [](int64_t p) { return p == 0; };
   if (llvm::all_of(low, isZero) && llvm::all_of(high, isZero))
     return input;
+  return createConstantPad(b, loc, input, low, high,
+                           createF32Constant(b, loc, value));
+}
+
+Value mlir::fxp::importer::createConstantPad(OpBuilder &b, Location loc,
+                                             Value input,
+                                             llvm::ArrayRef<int64_t> low,
+                                             llvm::ArrayRef<int64_t> high,
+                                             Value padValue) {
+  auto isZero = [](int64_t p) { return p == 0; };
+  if (llvm::all_of(low, isZero) && llvm::all_of(high, isZero))
+    return input;
   auto type = cast<RankedTensorType>(input.getType());
   llvm::SmallVector<int64_t> shape(type.getShape());
   llvm::SmallVector<OpFoldResult> lowSizes, highSizes;
@@ -375,7 +384,6 @@ Value mlir::fxp::importer::createConstantPad(OpBuilder &b, Location loc,
     lowSizes.push_back(b.getIndexAttr(low[dim]));
     highSizes.push_back(b.getIndexAttr(high[dim]));
   }
-  Value padValue = createF32Constant(b, loc, value);
   return tensor::PadOp::create(b, loc, getF32TensorType(shape, b.getContext()),
                                input, lowSizes, highSizes, padValue);
 }
@@ -420,9 +428,8 @@ mlir::fxp::importer::transposeConstant(DenseElementsAttr value,
   return getF32Attr(value.getContext(), outShape, out);
 }
 
-FailureOr<int64_t> mlir::fxp::importer::normalizeAxis(int64_t axis,
-                                                      int64_t rank,
-                                                      bool allowRank) {
+FailureOr<int64_t>
+mlir::fxp::importer::normalizeAxis(int64_t axis, int64_t rank, bool allowRank) {
   int64_t upper = allowRank ? rank : rank - 1;
   if (axis < -rank || axis > upper)
     return failure();

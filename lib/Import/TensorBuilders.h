@@ -47,8 +47,7 @@ Value createFilledTensor(OpBuilder &b, Location loc,
 
 /// `arith.constant` scalar f32 / tensor.
 Value createF32Constant(OpBuilder &b, Location loc, float value);
-Value createTensorConstant(OpBuilder &b, Location loc,
-                           DenseElementsAttr value);
+Value createTensorConstant(OpBuilder &b, Location loc, DenseElementsAttr value);
 
 /// A float32 DenseElementsAttr of `shape` holding `values`.
 DenseElementsAttr getF32Attr(MLIRContext *context,
@@ -78,12 +77,10 @@ getBroadcastShape(llvm::ArrayRef<int64_t> lhs, llvm::ArrayRef<int64_t> rhs);
 /// Reduction of `input` over `reducedDims` with `combine(element, acc)`,
 /// starting from `initValue`. With `keepDims` the reduced dimensions stay
 /// with size 1, otherwise they are dropped.
-Value createReduction(OpBuilder &b, Location loc, Value input,
-                      llvm::ArrayRef<int64_t> reducedDims, bool keepDims,
-                      float initValue,
-                      llvm::function_ref<Value(OpBuilder &, Location, Value,
-                                               Value)>
-                          combine);
+Value createReduction(
+    OpBuilder &b, Location loc, Value input,
+    llvm::ArrayRef<int64_t> reducedDims, bool keepDims, float initValue,
+    llvm::function_ref<Value(OpBuilder &, Location, Value, Value)> combine);
 
 /// Reshapes `input` (row-major, as ONNX Reshape) to `targetShape`, which may
 /// hold one dynamic dimension when the input has one. Emits
@@ -96,6 +93,10 @@ FailureOr<Value> createReshape(NodeImporter &node, Value input,
 Value createConstantPad(OpBuilder &b, Location loc, Value input,
                         llvm::ArrayRef<int64_t> low,
                         llvm::ArrayRef<int64_t> high, float value);
+/// Same with the padding value an f32 SSA value.
+Value createConstantPad(OpBuilder &b, Location loc, Value input,
+                        llvm::ArrayRef<int64_t> low,
+                        llvm::ArrayRef<int64_t> high, Value value);
 
 /// `linalg.transpose` of `input` by `permutation`.
 Value createTranspose(OpBuilder &b, Location loc, Value input,

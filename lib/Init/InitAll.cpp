@@ -9,6 +9,7 @@
 
 #include "fxp/Dialect/Fxp/IR/Fxp.h"
 #include "fxp/Pipelines/Pipelines.h"
+#include "fxp/Transforms/Passes.h"
 
 #include "mlir/IR/DialectRegistry.h"
 #include "mlir/InitAllDialects.h"
@@ -29,5 +30,6 @@ void fxp::registerAllDialects(DialectRegistry &registry) {
 
 void fxp::registerAllPasses() {
   mlir::registerAllPasses();
+  fxp::registerFxpTransformsPasses();
   fxp::registerPipelines();
 }

@@ -6,6 +6,8 @@
 
 #include "fxp/Pipelines/Pipelines.h"
 
+#include "fxp/Transforms/Passes.h"
+
 #include "mlir/Conversion/Passes.h"
 #include "mlir/Dialect/Bufferization/Pipelines/Passes.h"
 #include "mlir/Dialect/Bufferization/Transforms/Passes.h"
@@ -22,6 +24,8 @@ void fxp::buildLowerToCpuPipeline(OpPassManager &pm,
                                   const LowerToCpuOptions &options) {
   if (options.fuseElementwise)
     pm.addNestedPass<func::FuncOp>(createLinalgElementwiseOpFusionPass());
+  if (options.interchangeReductions)
+    pm.addNestedPass<func::FuncOp>(fxp::createInterchangeReductions());
 
   bufferization::OneShotBufferizePassOptions bufferize;
   bufferize.bufferizeFunctionBoundaries = true;

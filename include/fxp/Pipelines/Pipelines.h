@@ -22,6 +22,11 @@ struct LowerToCpuOptions : public PassPipelineOptions<LowerToCpuOptions> {
       llvm::cl::desc("Fuse producer/consumer element-wise linalg ops before "
                      "bufferization"),
       llvm::cl::init(true)};
+  PassOptions::Option<bool> interchangeReductions{
+      *this, "interchange-reductions",
+      llvm::cl::desc("Run fxp-interchange-reductions so that the inner "
+                     "loops of convolutions and matmuls vectorize"),
+      llvm::cl::init(true)};
   PassOptions::Option<bool> emitCInterface{
       *this, "emit-c-interface",
       llvm::cl::desc("Give every public function a C interface wrapper "

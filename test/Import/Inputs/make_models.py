@@ -266,7 +266,25 @@ def torch_view():
                  [ints("axes", [0]), ints("minus1", [-1])])
 
 
+def pad():
+    """Constant Pad with pads and constant_value as initializers."""
+    node = helper.make_node("Pad", ["x", "pads", "value"], ["y"], name="pad")
+    return model([node], [tensor("x", ["N", 2, 3, 3])],
+                 [tensor("y", ["N", 2, 6, 6])],
+                 [ints("pads", [0, 0, 1, 2, 0, 0, 2, 1]),
+                  numpy_helper.from_array(np.array(0.5, np.float32),
+                                          "value")])
+
+
 # --- Errors ------------------------------------------------------------------ #
+
+
+def pad_reflect():
+    node = helper.make_node("Pad", ["x", "pads"], ["y"], name="pad_reflect",
+                            mode="reflect")
+    return model([node], [tensor("x", [1, 4])], [tensor("y", [1, 6])],
+                 [ints("pads", [0, 1, 0, 1])])
+
 
 
 def unsupported_op():
@@ -309,9 +327,20 @@ def symbolic_inner_dim():
     return model([node], [tensor("x", ["N", "C"])], [tensor("y", ["N", "C"])])
 
 
-def bad_opset():
-    node = helper.make_node("Relu", ["x"], ["y"], name="relu")
-    return model([node], [tensor("x", [2])], [tensor("y", [2])], opset=5)
+def undefined_input():
+    """A node reading a value nothing defines."""
+    node = helper.make_node("Relu", ["nowhere"], ["y"], name="relu_undef")
+    return model([node], [tensor("x", [2])], [tensor("y", [2])])
+
+
+def dropout_mask():
+    """Dropout whose mask output is used."""
+    node = helper.make_node("Dropout", ["x"], ["y", "mask"], name="drop")
+    relu = helper.make_node("Relu", ["y"], ["r"], name="relu")
+    return model([node, relu], [tensor("x", [2])],
+                 [tensor("r", [2]),
+                  helper.make_tensor_value_info("mask", TensorProto.BOOL,
+                                                [2])])
 
 
 MODELS = {name: fn for name, fn in globals().items()
