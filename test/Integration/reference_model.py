@@ -5,6 +5,9 @@
       `quant run` on the 256 normalized test images PyTorch saw; the logits
       must match PyTorch's within max |diff| <= 1e-4 (and argmax agree).
 
+      With --onnx model_bn.onnx the same check runs on the export that keeps
+      BatchNormalization nodes (the importer folds them into the convs).
+
   reference_model.py accuracy --quant PATH --model-dir DIR
       `quant run` on the full Fashion-MNIST test set (IDX .gz, normalized as
       in training); top-1 must equal PyTorch's float top-1 exactly.
@@ -29,13 +32,13 @@ def check_logits(args):
     inputs = os.path.join(args.model_dir, "reference_logits_256_input.npy")
     with tempfile.TemporaryDirectory(prefix="fxp-ref-") as work:
         out = os.path.join(work, "logits.npy")
-        cmd = [args.quant, "run", os.path.join(args.model_dir, "model.onnx"),
+        cmd = [args.quant, "run", os.path.join(args.model_dir, args.onnx),
                "--input", inputs, "--output", out, "--batch", "64"]
         subprocess.run(cmd, check=True)
         got = np.load(out)
     diff = float(np.max(np.abs(got.astype(np.float64) - ref)))
     agree = int(np.sum(np.argmax(got, 1) == np.argmax(ref, 1)))
-    print(f"logits vs PyTorch on {ref.shape[0]} images: max |diff| {diff:.3g} "
+    print(f"{args.onnx}: logits vs PyTorch on {ref.shape[0]} images: max |diff| {diff:.3g} "
           f"(limit {TOLERANCE}), argmax agrees on {agree}/{ref.shape[0]}")
     return got.shape == ref.shape and diff <= TOLERANCE and agree == ref.shape[0]
 
@@ -63,6 +66,9 @@ def main():
     parser.add_argument("check", choices=["logits", "accuracy"])
     parser.add_argument("--quant", required=True)
     parser.add_argument("--model-dir", required=True)
+    parser.add_argument("--onnx", default="model.onnx",
+                        help="model file in --model-dir (model_bn.onnx keeps "
+                             "BatchNormalization nodes)")
     args = parser.parse_args()
     ok = check_logits(args) if args.check == "logits" else check_accuracy(args)
     print(f"{int(ok)} passed, {int(not ok)} failed")
