@@ -74,6 +74,9 @@ int mlir::fxp::driver::importMain(int argc, char **argv) {
 
   registerAsmPrinterCLOptions();
   registerMLIRContextCLOptions();
+  // LLVM's and MLIR's own options stay usable but are listed only by
+  // --help-hidden.
+  llvm::cl::HideUnrelatedOptions(category);
   llvm::cl::ParseCommandLineOptions(
       argc, argv, "quant import: ONNX model (opset 11-17) -> float MLIR\n");
 

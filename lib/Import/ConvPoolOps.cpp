@@ -150,11 +150,13 @@ FailureOr<Value> getNchwInput(NodeImporter &node, llvm::StringRef what) {
   FailureOr<Value> input = node.getInput(0);
   if (failed(input))
     return failure();
-  int64_t rank = cast<RankedTensorType>(input->getType()).getRank();
-  if (rank != 4)
+  auto type = cast<RankedTensorType>(input->getType());
+  if (type.getRank() != 4)
     return node.emitError()
            << "only 2-D " << what << " (4-D NCHW input) is supported, got rank "
-           << rank;
+           << type.getRank();
+  if (llvm::any_of(type.getShape().drop_front(), ShapedType::isDynamic))
+    return node.emitError() << "only the batch dimension may be dynamic";
   return input;
 }
 
@@ -523,6 +525,8 @@ template <bool IsMax> LogicalResult importGlobalPool(NodeImporter &node) {
   if (type.getRank() < 3)
     return node.emitError()
            << "expects an input of rank 3 or more, got " << type.getRank();
+  if (llvm::any_of(type.getShape().drop_front(2), ShapedType::isDynamic))
+    return node.emitError() << "the spatial dimensions must be static";
   llvm::SmallVector<int64_t> spatialDims;
   int64_t count = 1;
   for (int64_t dim = 2; dim < type.getRank(); ++dim) {

@@ -204,11 +204,19 @@ LogicalResult GraphImporter::importConstantNodes() {
   // Constant nodes have no inputs, so they are bound before the walk: a
   // value computed from them (e.g. BatchNormalization parameters folded into
   // a Conv) is then known wherever the Constant node sits in the graph.
-  for (const ::onnx::NodeProto &node : graph.node())
-    if (node.op_type() == "Constant" &&
-        (node.domain().empty() || node.domain() == "ai.onnx"))
-      if (failed(importNode(node)))
-        return failure();
+  // Unused ones are skipped (exporters leave some of types fxp does not
+  // read).
+  for (const ::onnx::NodeProto &node : graph.node()) {
+    if (node.op_type() != "Constant" ||
+        (!node.domain().empty() && node.domain() != "ai.onnx"))
+      continue;
+    if (llvm::none_of(node.output(), [&](const std::string &output) {
+          return getUseCount(output) != 0;
+        }))
+      continue;
+    if (failed(importNode(node)))
+      return failure();
+  }
   return success();
 }
 

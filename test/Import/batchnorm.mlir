@@ -55,3 +55,16 @@
 // INPUTS: %[[N:.+]] = arith.divf %[[C]], %[[SD]]
 // INPUTS: %[[SC:.+]] = arith.mulf %[[N]], %[[GS]]
 // INPUTS: arith.addf %[[SC]], %[[BS]]
+
+// The Conv result has a second reader: the BatchNormalization stays a
+// per-channel affine op after the Conv.
+// RUN: %python %S/Inputs/make_models.py conv_bn_shared %t.shared.onnx
+// RUN: quant import %t.shared.onnx -o %t.shared.mlir
+// RUN: quant-opt %t.shared.mlir --mlir-print-debuginfo --mlir-print-local-scope | FileCheck %s --check-prefix=SHARED
+// SHARED-LABEL: func.func @main
+// SHARED: %[[C:.+]] = linalg.conv_2d_nchw_fchw {{.+}} loc("conv_shared")
+// SHARED: %[[Y:.+]] = linalg.generic {{.+}} ins(%[[C]], %{{.+}}, %{{.+}} : tensor<1x2x2x2xf32>, tensor<2xf32>, tensor<2xf32>)
+// SHARED: } -> tensor<1x2x2x2xf32> loc("bn")
+// SHARED: %[[R:.+]] = linalg.generic {{.+}} ins(%[[C]] : tensor<1x2x2x2xf32>)
+// SHARED: } -> tensor<1x2x2x2xf32> loc("relu")
+// SHARED: return %[[Y]], %[[R]]

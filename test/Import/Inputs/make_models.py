@@ -93,6 +93,20 @@ def conv_bn():
                   weights("var", [2], 1.0, 1.0)])
 
 
+def conv_bn_shared():
+    """Conv whose result is also read by a Relu: the BN is not folded."""
+    conv = helper.make_node("Conv", ["x", "w"], ["c"], name="conv_shared")
+    bn = helper.make_node("BatchNormalization",
+                          ["c", "gamma", "beta", "mean", "var"], ["y"],
+                          name="bn")
+    relu = helper.make_node("Relu", ["c"], ["r"], name="relu")
+    return model([conv, bn, relu], [tensor("x", [1, 2, 4, 4])],
+                 [tensor("y", [1, 2, 2, 2]), tensor("r", [1, 2, 2, 2])],
+                 [weights("w", [2, 2, 3, 3]), weights("gamma", [2], 1.0, 1.0),
+                  weights("beta", [2], 0.5), weights("mean", [2], 0.25),
+                  weights("var", [2], 1.0, 1.0)])
+
+
 def bn():
     """BatchNormalization without a Conv: per-channel affine."""
     relu = helper.make_node("Relu", ["x"], ["r"], name="relu0")
