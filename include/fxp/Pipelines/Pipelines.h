@@ -38,7 +38,8 @@ struct LowerToCpuOptions : public PassPipelineOptions<LowerToCpuOptions> {
 /// Tensors (linalg/tensor/arith/math on tensors) -> LLVM dialect:
 /// element-wise fusion, one-shot bufferization across function boundaries
 /// (results owned by the caller), ownership-based deallocation, linalg to
-/// loops, and the conversions to the LLVM dialect.
+/// loops, and the conversions to the LLVM dialect (vector ops included, so
+/// vectorized kernels lower too).
 void buildLowerToCpuPipeline(OpPassManager &pm,
                              const LowerToCpuOptions &options);
 
