@@ -139,9 +139,8 @@ static Expected<std::vector<uint8_t>> readBytes(StringRef path) {
     status = inflate(&stream, Z_NO_FLUSH);
     if (status != Z_OK && status != Z_STREAM_END) {
       inflateEnd(&stream);
-      return makeError(path, status == Z_BUF_ERROR
-                                 ? "truncated gzip data"
-                                 : "corrupt gzip data");
+      return makeError(path, status == Z_BUF_ERROR ? "truncated gzip data"
+                                                   : "corrupt gzip data");
     }
     out.insert(out.end(), chunk, chunk + (sizeof(chunk) - stream.avail_out));
     if (status != Z_STREAM_END && stream.avail_in == 0 && stream.avail_out) {
@@ -248,8 +247,8 @@ static Expected<HostTensor> parseNpy(StringRef path,
 
   HostTensor tensor;
   tensor.kind = *kind;
-  StringRef dims = shapeText->drop_front().take_until(
-      [](char c) { return c == ')'; });
+  StringRef dims =
+      shapeText->drop_front().take_until([](char c) { return c == ')'; });
   llvm::SmallVector<StringRef> parts;
   dims.split(parts, ',', -1, /*KeepEmpty=*/false);
   for (StringRef part : parts) {

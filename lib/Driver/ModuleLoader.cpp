@@ -9,8 +9,8 @@
 #include "fxp/Import/OnnxImporter.h"
 #include "fxp/InitAllDialects.h"
 
-#include "mlir/IR/DialectRegistry.h"
 #include "mlir/IR/Diagnostics.h"
+#include "mlir/IR/DialectRegistry.h"
 #include "mlir/IR/MLIRContext.h"
 #include "mlir/Parser/Parser.h"
 #include "llvm/Support/MemoryBuffer.h"
@@ -32,8 +32,9 @@ OwningOpRef<ModuleOp> fxp::loadModule(MLIRContext &context,
   std::string message;
   auto file = llvm::MemoryBuffer::getFileOrSTDIN(path);
   if (!file) {
-    llvm::errs() << path << ": error: cannot open: "
-                 << file.getError().message() << "\n";
+    llvm::errs() << path
+                 << ": error: cannot open: " << file.getError().message()
+                 << "\n";
     return nullptr;
   }
   llvm::SourceMgr sourceMgr;

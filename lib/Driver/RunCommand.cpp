@@ -55,7 +55,8 @@ public:
     lastPrint = now;
     printed = true;
     llvm::errs() << llvm::formatv("quant run: {0}/{1} samples ({2}%)\n", done,
-                                  total, done * 100 / std::max<int64_t>(1, total));
+                                  total,
+                                  done * 100 / std::max<int64_t>(1, total));
   }
 
 private:
@@ -150,9 +151,9 @@ static int runWhole(const JitModel &model, llvm::ArrayRef<std::string> inputs,
   std::vector<HostTensor> results;
   if (llvm::Error error = model.run(views, results))
     return fail(std::move(error));
-  double seconds = std::chrono::duration<double>(
-                       std::chrono::steady_clock::now() - start)
-                       .count();
+  double seconds =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - start)
+          .count();
   for (auto [path, result] : llvm::zip_first(outputs, results))
     if (llvm::Error error = writeNpy(path, result))
       return fail(std::move(error));
@@ -164,7 +165,8 @@ static int runWhole(const JitModel &model, llvm::ArrayRef<std::string> inputs,
                                {"compile_seconds", model.getCompileSeconds()},
                                {"run_seconds", seconds},
                                {"output_shapes", std::move(shapes)}};
-    llvm::outs() << llvm::formatv("{0:2}", llvm::json::Value(std::move(summary)))
+    llvm::outs() << llvm::formatv("{0:2}",
+                                  llvm::json::Value(std::move(summary)))
                  << "\n";
   } else {
     for (auto [index, result] : llvm::enumerate(results))
@@ -175,38 +177,45 @@ static int runWhole(const JitModel &model, llvm::ArrayRef<std::string> inputs,
 
 int mlir::fxp::driver::runMain(int argc, char **argv) {
   static cl::OptionCategory category("quant run options");
-  static cl::opt<std::string> modelPath(cl::cat(category), 
-      cl::Positional, cl::desc("<model.mlir | model.mlirbc | model.onnx>"),
-      cl::Required);
-  static cl::list<std::string> inputPaths(cl::cat(category), 
-      "input", cl::desc("Data for the next function argument: NPY (float32, "
-                        "float64, uint8, int*) or IDX (optionally .gz); the "
-                        "first dimension counts samples"),
+  static cl::opt<std::string> modelPath(
+      cl::cat(category), cl::Positional,
+      cl::desc("<model.mlir | model.mlirbc | model.onnx>"), cl::Required);
+  static cl::list<std::string> inputPaths(
+      cl::cat(category), "input",
+      cl::desc("Data for the next function argument: NPY (float32, "
+               "float64, uint8, int*) or IDX (optionally .gz); the "
+               "first dimension counts samples"),
       cl::ZeroOrMore);
-  static cl::opt<std::string> labelsPath(cl::cat(category), 
-      "labels", cl::desc("Integer labels (NPY or IDX), one per sample; "
-                         "enables top-1 accuracy"));
-  static cl::opt<std::string> normalize(cl::cat(category), 
-      "normalize", cl::desc("MEAN,STD: uint8 inputs are scaled to [0,1], then "
-                            "(x - MEAN) / STD is applied to float inputs"));
-  static cl::opt<int64_t> batchSize(cl::cat(category), "batch", cl::desc("Samples per batch"),
-                                    cl::init(64));
-  static cl::opt<int64_t> limit(cl::cat(category), 
-      "limit", cl::desc("Run only the first N samples (0: all)"), cl::init(0));
-  static cl::opt<unsigned> threads(cl::cat(category), 
-      "num-threads", cl::desc("Worker threads running batches (0: one per "
-                              "core)"),
+  static cl::opt<std::string> labelsPath(
+      cl::cat(category), "labels",
+      cl::desc("Integer labels (NPY or IDX), one per sample; "
+               "enables top-1 accuracy"));
+  static cl::opt<std::string> normalize(
+      cl::cat(category), "normalize",
+      cl::desc("MEAN,STD: uint8 inputs are scaled to [0,1], then "
+               "(x - MEAN) / STD is applied to float inputs"));
+  static cl::opt<int64_t> batchSize(
+      cl::cat(category), "batch", cl::desc("Samples per batch"), cl::init(64));
+  static cl::opt<int64_t> limit(
+      cl::cat(category), "limit",
+      cl::desc("Run only the first N samples (0: all)"), cl::init(0));
+  static cl::opt<unsigned> threads(
+      cl::cat(category), "num-threads",
+      cl::desc("Worker threads running batches (0: one per "
+               "core)"),
       cl::init(0));
-  static cl::list<std::string> outputPaths(cl::cat(category), 
-      "output", cl::desc("Write the next result (all samples) to this NPY "
-                         "file"));
-  static cl::opt<std::string> entry(cl::cat(category), "entry", cl::desc("Entry function"),
-                                    cl::init("main"));
+  static cl::list<std::string> outputPaths(
+      cl::cat(category), "output",
+      cl::desc("Write the next result (all samples) to this NPY "
+               "file"));
+  static cl::opt<std::string> entry(
+      cl::cat(category), "entry", cl::desc("Entry function"), cl::init("main"));
   static cl::opt<bool> json(cl::cat(category), "json",
                             cl::desc("Print a JSON summary on stdout"));
-  static cl::opt<bool> whole(cl::cat(category), 
-      "whole", cl::desc("Pass each input file whole to a single call (no "
-                        "batching); its shape must match the argument"));
+  static cl::opt<bool> whole(
+      cl::cat(category), "whole",
+      cl::desc("Pass each input file whole to a single call (no "
+               "batching); its shape must match the argument"));
   cl::HideUnrelatedOptions(category);
   cl::ParseCommandLineOptions(argc, argv, "fxp: JIT-run a model on data\n");
 
@@ -243,7 +252,8 @@ int mlir::fxp::driver::runMain(int argc, char **argv) {
     return runWhole(**model, inputPaths, outputPaths, entry, norm, json);
 
   if (inputs.empty())
-    return fail("@" + entry + " takes no arguments; use --whole to run it "
+    return fail("@" + entry +
+                " takes no arguments; use --whole to run it "
                 "once");
 
   // Data files, one per argument, with one common sample count.
@@ -361,9 +371,9 @@ int mlir::fxp::driver::runMain(int argc, char **argv) {
     thread.join();
   if (!firstError.empty())
     return fail(firstError);
-  double runSeconds = std::chrono::duration<double>(
-                          std::chrono::steady_clock::now() - runStart)
-                          .count();
+  double runSeconds =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - runStart)
+          .count();
 
   // Top-1 on the first result.
   std::optional<double> top1;
@@ -398,7 +408,8 @@ int mlir::fxp::driver::runMain(int argc, char **argv) {
     };
     if (top1)
       summary["top1"] = *top1;
-    llvm::outs() << llvm::formatv("{0:2}", llvm::json::Value(std::move(summary)))
+    llvm::outs() << llvm::formatv("{0:2}",
+                                  llvm::json::Value(std::move(summary)))
                  << "\n";
   } else {
     llvm::outs() << llvm::formatv(

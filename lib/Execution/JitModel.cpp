@@ -32,8 +32,7 @@ using namespace mlir::fxp;
 #endif
 
 static llvm::Error makeError(const llvm::Twine &message) {
-  return llvm::createStringError(llvm::inconvertibleErrorCode(),
-                                 message.str());
+  return llvm::createStringError(llvm::inconvertibleErrorCode(), message.str());
 }
 
 int64_t TensorSignature::getSampleSize() const {
@@ -91,9 +90,8 @@ getSignature(Type type, llvm::StringRef what, llvm::StringRef entry) {
     if (ShapedType::isDynamic(dim) && index != 0)
       return makeError("@" + entry + ": " + what + " has type " + typeText +
                        "; only the first (batch) dimension may be dynamic");
-    signature.shape.push_back(ShapedType::isDynamic(dim)
-                                  ? TensorSignature::kDynamic
-                                  : dim);
+    signature.shape.push_back(
+        ShapedType::isDynamic(dim) ? TensorSignature::kDynamic : dim);
   }
   return signature;
 }
@@ -151,8 +149,7 @@ JitModel::compile(ModuleOp module, llvm::StringRef entry) {
   auto targetMachine = targetBuilder->createTargetMachine();
   if (!targetMachine)
     return targetMachine.takeError();
-  auto transformer =
-      makeOptimizingTransformer(3, 0, targetMachine->get());
+  auto transformer = makeOptimizingTransformer(3, 0, targetMachine->get());
 
   llvm::SmallVector<llvm::StringRef> sharedLibs;
   llvm::StringRef runnerUtils = FXP_MLIR_C_RUNNER_UTILS;
@@ -162,14 +159,14 @@ JitModel::compile(ModuleOp module, llvm::StringRef entry) {
   options.transformer = transformer;
   options.jitCodeGenOptLevel = llvm::CodeGenOptLevel::Aggressive;
   options.sharedLibPaths = sharedLibs;
-  auto engine = ExecutionEngine::create(module, options,
-                                        std::move(*targetMachine));
+  auto engine =
+      ExecutionEngine::create(module, options, std::move(*targetMachine));
   if (!engine)
     return engine.takeError();
   model->engine = std::move(*engine);
-  model->compileSeconds = std::chrono::duration<double>(
-                              std::chrono::steady_clock::now() - start)
-                              .count();
+  model->compileSeconds =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - start)
+          .count();
   return model;
 }
 
@@ -214,9 +211,8 @@ static void copyStrided(const uint8_t *base, llvm::ArrayRef<int64_t> shape,
 llvm::Error JitModel::run(llvm::ArrayRef<TensorView> batch,
                           std::vector<HostTensor> &results) const {
   if (batch.size() != inputs.size())
-    return makeError("@" + entryName + " takes " +
-                     llvm::Twine(inputs.size()) + " inputs, got " +
-                     llvm::Twine(batch.size()));
+    return makeError("@" + entryName + " takes " + llvm::Twine(inputs.size()) +
+                     " inputs, got " + llvm::Twine(batch.size()));
   // Input descriptors.
   std::vector<std::vector<int64_t>> inputDescriptors;
   for (auto [view, signature] : llvm::zip(batch, inputs)) {
@@ -276,9 +272,8 @@ llvm::Error JitModel::run(llvm::ArrayRef<TensorView> batch,
                 elementSize, tensor.bytes.data());
     // Results are owned by the caller (ownership-based deallocation); never
     // free memory that is one of our inputs.
-    bool isInput = llvm::any_of(batch, [&](const TensorView &view) {
-      return view.data == allocated;
-    });
+    bool isInput = llvm::any_of(
+        batch, [&](const TensorView &view) { return view.data == allocated; });
     if (!isInput)
       std::free(allocated);
     results.push_back(std::move(tensor));

@@ -73,8 +73,7 @@ struct InterchangeReductionsPass
     : public fxp::impl::InterchangeReductionsBase<InterchangeReductionsPass> {
   void runOnOperation() override {
     SmallVector<linalg::LinalgOp> candidates;
-    getOperation().walk(
-        [&](linalg::LinalgOp op) { candidates.push_back(op); });
+    getOperation().walk([&](linalg::LinalgOp op) { candidates.push_back(op); });
     IRRewriter rewriter(&getContext());
     for (linalg::LinalgOp op : candidates) {
       std::optional<SmallVector<unsigned>> order = computeLoopOrder(op);

@@ -107,13 +107,15 @@ TEST(TensorFile, NpyUnsupportedDtypeIsAnError) {
   writeBytes(file.str(), bytes + header + std::string(8, '\0'));
   auto read = readNpy(file.str());
   ASSERT_FALSE(static_cast<bool>(read));
-  EXPECT_NE(llvm::toString(read.takeError()).find("unsupported NPY dtype '<c8'"),
-            std::string::npos);
+  EXPECT_NE(
+      llvm::toString(read.takeError()).find("unsupported NPY dtype '<c8'"),
+      std::string::npos);
 }
 
 TEST(TensorFile, IdxUnsignedBytes) {
   TempFile file(".idx");
-  writeBytes(file.str(), idxHeader(0x08, {2, 2}) + std::string("\x01\x02\xff\x00", 4));
+  writeBytes(file.str(),
+             idxHeader(0x08, {2, 2}) + std::string("\x01\x02\xff\x00", 4));
   auto read = readIdx(file.str());
   ASSERT_TRUE(static_cast<bool>(read)) << llvm::toString(read.takeError());
   EXPECT_EQ(read->kind, ElementKind::U8);
@@ -124,7 +126,8 @@ TEST(TensorFile, IdxUnsignedBytes) {
 TEST(TensorFile, IdxBigEndianInt32) {
   TempFile file(".idx");
   writeBytes(file.str(),
-             idxHeader(0x0C, {2}) + std::string("\x00\x00\x01\x02\xff\xff\xff\xfe", 8));
+             idxHeader(0x0C, {2}) +
+                 std::string("\x00\x00\x01\x02\xff\xff\xff\xfe", 8));
   auto read = readIdx(file.str());
   ASSERT_TRUE(static_cast<bool>(read)) << llvm::toString(read.takeError());
   EXPECT_EQ(read->getAsInt(0), 258);
@@ -184,7 +187,8 @@ TEST(TensorFile, MissingFileIsAnError) {
 }
 
 TEST(TensorFile, FashionMnistTestSetIfInstalled) {
-  const char *path = "/usr/share/datasets/fashion-mnist/t10k-labels-idx1-ubyte.gz";
+  const char *path =
+      "/usr/share/datasets/fashion-mnist/t10k-labels-idx1-ubyte.gz";
   if (!llvm::sys::fs::exists(path))
     GTEST_SKIP() << "dataset-fashion-mnist is not installed";
   auto read = readTensorFile(path);

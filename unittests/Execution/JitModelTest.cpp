@@ -81,8 +81,8 @@ TEST_F(JitModelTest, RunsDynamicBatchWithTwoResults) {
     for (size_t i = 0; i < input.size(); ++i)
       input[i] = static_cast<float>(i) - 4.0f;
     std::vector<HostTensor> results;
-    llvm::Error error = (*model)->run({TensorView{input.data(), {batch, 3}}},
-                                      results);
+    llvm::Error error =
+        (*model)->run({TensorView{input.data(), {batch, 3}}}, results);
     ASSERT_FALSE(static_cast<bool>(error)) << llvm::toString(std::move(error));
     ASSERT_EQ(results.size(), 2u);
     EXPECT_EQ(results[0].shape, (std::vector<int64_t>{batch, 3}));

@@ -41,7 +41,9 @@ struct HostTensor {
 
   int64_t getNumElements() const;
   size_t getElementSize() const { return fxp::getElementSize(kind); }
-  template <typename T> T *data() { return reinterpret_cast<T *>(bytes.data()); }
+  template <typename T> T *data() {
+    return reinterpret_cast<T *>(bytes.data());
+  }
   template <typename T> const T *data() const {
     return reinterpret_cast<const T *>(bytes.data());
   }

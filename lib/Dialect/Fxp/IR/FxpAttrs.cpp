@@ -36,9 +36,8 @@ static FailureOr<Mode> parseModeBody(AsmParser &parser, StringRef what,
     return failure();
   std::optional<Mode> mode = parseName(name);
   if (!mode)
-    return parser.emitError(loc)
-           << "unknown " << what << " mode '" << name << "'; expected one of "
-           << choices;
+    return parser.emitError(loc) << "unknown " << what << " mode '" << name
+                                 << "'; expected one of " << choices;
   if (parser.parseGreater())
     return failure();
   return *mode;

@@ -71,9 +71,9 @@ LogicalResult mlir::fxp::verifyFixedPointShape(Operation *op, Type type,
   if (!ShapedType::isDynamic(size) &&
       size != static_cast<int64_t>(fixed.getNumSlices()))
     return op->emitOpError()
-           << what << " type " << type << " has size " << size
-           << " along axis " << axis << " but its per-axis format lists "
-           << fixed.getNumSlices() << " fraction lengths";
+           << what << " type " << type << " has size " << size << " along axis "
+           << axis << " but its per-axis format lists " << fixed.getNumSlices()
+           << " fraction lengths";
   return success();
 }
 

@@ -74,8 +74,7 @@ struct IntElements {
 static double toDouble(const APFloat &value) {
   APFloat copy = value;
   bool losesInfo = false;
-  copy.convert(APFloat::IEEEdouble(), APFloat::rmNearestTiesToEven,
-               &losesInfo);
+  copy.convert(APFloat::IEEEdouble(), APFloat::rmNearestTiesToEven, &losesInfo);
   return copy.convertToDouble();
 }
 
@@ -185,8 +184,8 @@ OpFoldResult CastOp::fold(FoldAdaptor adaptor) {
     FixedFormat fromFormat = from.getFormat(slice);
     FixedFormat toFormat = to.getFormat(slice);
     int64_t stored =
-        castStored(readStored(bits, fromFormat), fromFormat, toFormat,
-                   rounding, overflow, stochasticDraw(seed, index));
+        castStored(readStored(bits, fromFormat), fromFormat, toFormat, rounding,
+                   overflow, stochasticDraw(seed, index));
     return writeStored(stored, toFormat);
   };
   return mapConstant<IntElements, APInt>(
@@ -198,8 +197,7 @@ OpFoldResult CastOp::fold(FoldAdaptor adaptor) {
         auto shaped = cast<ShapedType>(getType());
         if (!shaped.hasStaticShape())
           return {};
-        return DenseElementsAttr::get(getStorageShapedType(shaped, to),
-                                      values);
+        return DenseElementsAttr::get(getStorageShapedType(shaped, to), values);
       });
 }
 

@@ -52,9 +52,8 @@ static ParseResult parseConversionModes(OpAsmParser &parser,
         return failure();
       std::optional<OverflowMode> mode = parseOverflowMode(name);
       if (!mode)
-        return parser.emitError(nameLoc)
-               << "unknown overflow mode '" << name
-               << "'; expected one of saturate, wrap";
+        return parser.emitError(nameLoc) << "unknown overflow mode '" << name
+                                         << "'; expected one of saturate, wrap";
       overflow = OverflowModeAttr::get(context, *mode);
       continue;
     }
@@ -92,11 +91,11 @@ static LogicalResult verifyElementwiseConversion(Operation *op, Type input,
                                                  Type result) {
   bool inputShaped = isa<ShapedType>(input);
   bool resultShaped = isa<ShapedType>(result);
-  if (inputShaped != resultShaped || isa<VectorType>(input) !=
-                                         isa<VectorType>(result))
-    return op->emitOpError() << "operand type " << input << " and result type "
-                             << result
-                             << " must both be scalars, vectors or tensors";
+  if (inputShaped != resultShaped ||
+      isa<VectorType>(input) != isa<VectorType>(result))
+    return op->emitOpError()
+           << "operand type " << input << " and result type " << result
+           << " must both be scalars, vectors or tensors";
   if (inputShaped && failed(verifyCompatibleShape(input, result)))
     return op->emitOpError() << "operand type " << input << " and result type "
                              << result << " must have the same shape";
@@ -121,8 +120,8 @@ static LogicalResult verifySeed(Operation *op, RoundingMode rounding,
 //===----------------------------------------------------------------------===//
 
 LogicalResult QuantizeOp::verify() {
-  if (failed(verifyElementwiseConversion(*this, getInput().getType(),
-                                         getType())))
+  if (failed(
+          verifyElementwiseConversion(*this, getInput().getType(), getType())))
     return failure();
   return verifySeed(*this, getRounding(), getSeed());
 }
@@ -132,8 +131,8 @@ LogicalResult DequantizeOp::verify() {
 }
 
 LogicalResult CastOp::verify() {
-  if (failed(verifyElementwiseConversion(*this, getInput().getType(),
-                                         getType())))
+  if (failed(
+          verifyElementwiseConversion(*this, getInput().getType(), getType())))
     return failure();
   FixedType from = getFixedElementType(getInput().getType());
   FixedType to = getFixedElementType(getType());

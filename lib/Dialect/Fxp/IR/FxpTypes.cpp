@@ -50,14 +50,14 @@ IntegerType FixedType::getStorageType() const {
   return IntegerType::get(getContext(), getWidth());
 }
 
-LogicalResult
-FixedType::verify(function_ref<InFlightDiagnostic()> emitError, bool isSigned,
-                  unsigned width, std::optional<int32_t> axis,
-                  ArrayRef<int32_t> fractionLengths) {
+LogicalResult FixedType::verify(function_ref<InFlightDiagnostic()> emitError,
+                                bool isSigned, unsigned width,
+                                std::optional<int32_t> axis,
+                                ArrayRef<int32_t> fractionLengths) {
   if (width < kMinWordLength || width > kMaxWordLength)
     return emitError() << "fixed-point word length must be in ["
-                       << kMinWordLength << ", " << kMaxWordLength
-                       << "], got " << width;
+                       << kMinWordLength << ", " << kMaxWordLength << "], got "
+                       << width;
   if (fractionLengths.empty())
     return emitError() << "fixed-point format needs at least one fraction "
                           "length";
@@ -100,20 +100,22 @@ Type FixedType::parse(AsmParser &parser) {
   unsigned width = 0;
   std::optional<int32_t> axis;
   SmallVector<int32_t> fractionLengths;
-  if (parser.parseLess() ||
-      parseSignednessAndWidth(parser, isSigned, width) || parser.parseComma())
+  if (parser.parseLess() || parseSignednessAndWidth(parser, isSigned, width) ||
+      parser.parseComma())
     return {};
   if (succeeded(parser.parseOptionalKeyword("axis"))) {
     int32_t axisValue = 0;
     if (parser.parseInteger(axisValue) || parser.parseColon() ||
         parser.parseCommaSeparatedList(
-            AsmParser::Delimiter::Square, [&]() -> ParseResult {
+            AsmParser::Delimiter::Square,
+            [&]() -> ParseResult {
               int32_t length = 0;
               if (parser.parseInteger(length))
                 return failure();
               fractionLengths.push_back(length);
               return success();
-            }, " in the per-axis fraction length list"))
+            },
+            " in the per-axis fraction length list"))
       return {};
     axis = axisValue;
   } else {
