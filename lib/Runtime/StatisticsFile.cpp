@@ -896,8 +896,8 @@ bool fxp::parseStatisticsJson(std::string_view text,
 
 bool fxp::checkStatisticsSignatures(
     const std::vector<TensorStatistics> &statistics,
-    const std::vector<TensorSignature> &expected, const std::string &fileName,
-    std::string *error) {
+    const std::vector<StatisticsSignature> &expected,
+    const std::string &fileName, std::string *error) {
   auto fail = [&](const std::string &what) {
     if (error)
       *error = fileName + ": " + what;
@@ -910,7 +910,7 @@ bool fxp::checkStatisticsSignatures(
     return text + "]";
   };
   std::unordered_set<std::string> expectedNames;
-  for (const TensorSignature &signature : expected) {
+  for (const StatisticsSignature &signature : expected) {
     expectedNames.insert(signature.name);
     const TensorStatistics *found = nullptr;
     for (const TensorStatistics &tensor : statistics)
@@ -935,7 +935,7 @@ bool fxp::checkStatisticsSignatures(
 bool fxp::readStatisticsFile(const std::string &path,
                              std::vector<TensorStatistics> &result,
                              std::string *error,
-                             const std::vector<TensorSignature> *expected) {
+                             const std::vector<StatisticsSignature> *expected) {
   result.clear();
   std::FILE *file = std::fopen(path.c_str(), "rb");
   if (!file) {

@@ -100,7 +100,7 @@ TEST(StatisticsFile, FileRoundTripIsExact) {
   std::string error;
   ASSERT_TRUE(writeStatisticsFile(path, original, &error)) << error;
   std::vector<TensorStatistics> read;
-  std::vector<TensorSignature> expected;
+  std::vector<StatisticsSignature> expected;
   for (const TensorStatistics &tensor : original)
     expected.push_back({tensor.getName(), tensor.getShape()});
   ASSERT_TRUE(readStatisticsFile(path, read, &error, &expected)) << error;
@@ -159,19 +159,19 @@ TEST(StatisticsFile, RejectsTruncatedFiles) {
 
 TEST(StatisticsFile, RejectsMismatchedNames) {
   std::vector<TensorStatistics> statistics = sampleStatistics();
-  std::vector<TensorSignature> expected;
+  std::vector<StatisticsSignature> expected;
   for (const TensorStatistics &tensor : statistics)
     expected.push_back({tensor.getName(), tensor.getShape()});
   std::string error;
 
-  std::vector<TensorSignature> missing = expected;
+  std::vector<StatisticsSignature> missing = expected;
   missing.push_back({"fc.output", std::vector<int64_t>{1, 10}});
   EXPECT_FALSE(
       checkStatisticsSignatures(statistics, missing, "s.json", &error));
   EXPECT_EQ(error, "s.json: no statistics for tensor 'fc.output' (the file "
                    "was written for a different model?)");
 
-  std::vector<TensorSignature> fewer(expected.begin() + 1, expected.end());
+  std::vector<StatisticsSignature> fewer(expected.begin() + 1, expected.end());
   EXPECT_FALSE(checkStatisticsSignatures(statistics, fewer, "s.json", &error));
   EXPECT_EQ(error, "s.json: unexpected tensor 'conv1.output' (the file was "
                    "written for a different model?)");
@@ -182,7 +182,7 @@ TEST(StatisticsFile, RejectsMismatchedShapes) {
   std::string path = ::testing::TempDir() + "fxp_shape_statistics.json";
   std::string error;
   ASSERT_TRUE(writeStatisticsFile(path, statistics, &error)) << error;
-  std::vector<TensorSignature> expected;
+  std::vector<StatisticsSignature> expected;
   for (const TensorStatistics &tensor : statistics)
     expected.push_back({tensor.getName(), tensor.getShape()});
   expected[0].shape = std::vector<int64_t>{1, 4, 1001, 5};

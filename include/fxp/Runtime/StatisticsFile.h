@@ -63,7 +63,7 @@ constexpr int64_t kStatisticsFileVersion = 1;
 
 /// A tensor a compiled model observes: its stable name and static shape
 /// (nullopt when unknown).
-struct TensorSignature {
+struct StatisticsSignature {
   std::string name;
   std::optional<std::vector<int64_t>> shape;
 };
@@ -85,14 +85,14 @@ bool writeStatisticsFile(const std::string &path,
 
 /// Reads `path`. With `expected`, also requires exactly those tensor names
 /// and, where both sides know it, the same shape.
-bool readStatisticsFile(const std::string &path,
-                        std::vector<TensorStatistics> &result,
-                        std::string *error,
-                        const std::vector<TensorSignature> *expected = nullptr);
+bool readStatisticsFile(
+    const std::string &path, std::vector<TensorStatistics> &result,
+    std::string *error,
+    const std::vector<StatisticsSignature> *expected = nullptr);
 
 /// The name and shape check of readStatisticsFile on its own.
 bool checkStatisticsSignatures(const std::vector<TensorStatistics> &statistics,
-                               const std::vector<TensorSignature> &expected,
+                               const std::vector<StatisticsSignature> &expected,
                                const std::string &fileName, std::string *error);
 
 //===----------------------------------------------------------------------===//
