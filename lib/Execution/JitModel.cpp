@@ -99,7 +99,8 @@ getSignature(Type type, llvm::StringRef what, llvm::StringRef entry) {
 JitModel::~JitModel() = default;
 
 llvm::Expected<std::unique_ptr<JitModel>>
-JitModel::compile(ModuleOp module, llvm::StringRef entry) {
+JitModel::compile(ModuleOp module, llvm::StringRef entry,
+                  llvm::ArrayRef<RuntimeSymbol> runtimeSymbols) {
   auto start = std::chrono::steady_clock::now();
   auto func = module.lookupSymbol<func::FuncOp>(entry);
   if (!func)
@@ -164,6 +165,15 @@ JitModel::compile(ModuleOp module, llvm::StringRef entry) {
   if (!engine)
     return engine.takeError();
   model->engine = std::move(*engine);
+  if (!runtimeSymbols.empty())
+    model->engine->registerSymbols([&](llvm::orc::MangleAndInterner interner) {
+      llvm::orc::SymbolMap symbols;
+      for (const RuntimeSymbol &symbol : runtimeSymbols)
+        symbols[interner(symbol.name)] = {
+            llvm::orc::ExecutorAddr::fromPtr(symbol.address),
+            llvm::JITSymbolFlags::Exported};
+      return symbols;
+    });
   model->compileSeconds =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - start)
           .count();

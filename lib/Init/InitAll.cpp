@@ -8,6 +8,7 @@
 #include "fxp/InitAllPasses.h"
 
 #include "fxp/Dialect/Fxp/IR/Fxp.h"
+#include "fxp/Dialect/Fxp/Transforms/Passes.h"
 #include "fxp/Pipelines/Pipelines.h"
 #include "fxp/Transforms/Passes.h"
 
@@ -30,6 +31,7 @@ void fxp::registerAllDialects(DialectRegistry &registry) {
 
 void fxp::registerAllPasses() {
   mlir::registerAllPasses();
+  fxp::registerFxpDialectTransformsPasses();
   fxp::registerFxpTransformsPasses();
   fxp::registerPipelines();
 }

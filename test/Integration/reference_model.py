@@ -12,6 +12,10 @@
       `quant run` on the full Fashion-MNIST test set (IDX .gz, normalized as
       in training); top-1 must equal PyTorch's float top-1 exactly.
 
+  reference_model.py calibration --quant PATH --model-dir DIR
+      `quant calibrate` on 200 training images: every conv, relu, weight and
+      bias is calibrated and the statistics file names the same tensors.
+
 Closing line: 'N passed, N failed'.
 """
 import argparse
@@ -61,16 +65,48 @@ def check_accuracy(args):
     return result["count"] == 10000 and correct == metrics["correct"]
 
 
+def check_calibration(args):
+    with open(os.path.join(args.model_dir, "metrics.json")) as f:
+        metrics = json.load(f)
+    with tempfile.TemporaryDirectory(prefix="fxp-cal-") as work:
+        stats = os.path.join(work, "stats.json")
+        cmd = [args.quant, "calibrate", os.path.join(args.model_dir, "model.onnx"),
+               "--input", os.path.join(DATASET, "train-images-idx3-ubyte.gz"),
+               "--normalize", f"{metrics['mean']},{metrics['std']}",
+               "--limit", "200", "-o", stats, "--json"]
+        table = json.loads(subprocess.run(cmd, check=True, capture_output=True,
+                                          text=True).stdout)
+        with open(stats) as f:
+            written = {t["name"] for t in json.load(f)["tensors"]}
+    rows = table["tensors"]
+    learnables = [r for r in rows if r["kind"] == "learnables"]
+    relus = [r for r in rows if r["name"].endswith("/Relu")]
+    convs = [r for r in rows if r["name"].endswith("/Conv")]
+    ok = (table["samples"] == 200 and written == {r["name"] for r in rows}
+          and len(convs) == 15 and len(relus) == 13
+          # A weight per conv and the Gemm, a bias per conv (the Gemm's bias
+          # is not observed yet).
+          and sum(r["name"].endswith("/weight") for r in learnables) == 16
+          and sum(r["name"].endswith("/Conv/bias") for r in learnables) == 15
+          and all(r["min"] <= r["max"] for r in rows)
+          and all(r["min"] >= 0 for r in relus)
+          and all(r["count"] > 0 for r in rows))
+    print(f"calibration on 200 images: {len(rows)} tensors ({len(learnables)} "
+          f"learnables, {len(convs)} conv outputs, {len(relus)} relu outputs)")
+    return ok
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("check", choices=["logits", "accuracy"])
+    parser.add_argument("check", choices=["logits", "accuracy", "calibration"])
     parser.add_argument("--quant", required=True)
     parser.add_argument("--model-dir", required=True)
     parser.add_argument("--onnx", default="model.onnx",
                         help="model file in --model-dir (model_bn.onnx keeps "
                              "BatchNormalization nodes)")
     args = parser.parse_args()
-    ok = check_logits(args) if args.check == "logits" else check_accuracy(args)
+    ok = {"logits": check_logits, "accuracy": check_accuracy,
+          "calibration": check_calibration}[args.check](args)
     print(f"{int(ok)} passed, {int(not ok)} failed")
     return 0 if ok else 1
 

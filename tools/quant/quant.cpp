@@ -29,6 +29,8 @@ const Command kCommands[] = {
      mlir::fxp::driver::importMain},
     {"run", "JIT-compile a float or quantized module and run it on data",
      mlir::fxp::driver::runMain},
+    {"calibrate", "collect calibration statistics (min, max, histograms)",
+     mlir::fxp::driver::calibrateMain},
 };
 
 void printUsage(llvm::raw_ostream &os) {

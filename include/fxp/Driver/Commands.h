@@ -21,6 +21,10 @@ int importMain(int argc, char **argv);
 /// `quant run MODEL.mlir --input DATA ...`: JIT-run on CPU over a data set.
 int runMain(int argc, char **argv);
 
+/// `quant calibrate MODEL --input DATA -o stats.json`: collect calibration
+/// statistics at every observer.
+int calibrateMain(int argc, char **argv);
+
 } // namespace mlir::fxp::driver
 
 #endif // FXP_DRIVER_COMMANDS_H

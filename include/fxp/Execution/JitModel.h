@@ -48,6 +48,13 @@ struct TensorView {
   std::vector<int64_t> shape;
 };
 
+/// A C function the compiled code may call (e.g. runtime entry points),
+/// resolved by name when the JIT links.
+struct RuntimeSymbol {
+  std::string name;
+  void *address;
+};
+
 class JitModel {
 public:
   ~JitModel();
@@ -56,7 +63,8 @@ public:
   /// LLVM dialect and JIT-compiles it at -O3 for the host CPU. Errors name the
   /// entry function and the offending argument or pass.
   static llvm::Expected<std::unique_ptr<JitModel>>
-  compile(ModuleOp module, llvm::StringRef entry = "main");
+  compile(ModuleOp module, llvm::StringRef entry = "main",
+          llvm::ArrayRef<RuntimeSymbol> runtimeSymbols = {});
 
   llvm::ArrayRef<TensorSignature> getInputs() const { return inputs; }
   llvm::ArrayRef<TensorSignature> getOutputs() const { return outputs; }

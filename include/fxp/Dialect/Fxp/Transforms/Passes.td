@@ -1,0 +1,134 @@
+//===- Passes.td - fxp dialect transforms ------------------*- tablegen -*-===//
+//
+// Part of the fxp project.
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef FXP_DIALECT_FXP_TRANSFORMS_PASSES_TD
+#define FXP_DIALECT_FXP_TRANSFORMS_PASSES_TD
+
+include "mlir/Pass/PassBase.td"
+
+def InsertObservers : Pass<"fxp-insert-observers", "::mlir::func::FuncOp"> {
+  let summary = "Insert `fxp.observe` calibration points into a float program";
+  let description = [{
+    Instruments a float program produced by `quant import` (linalg, tensor
+    and arith on tensors, every op located by the name of its ONNX node) with
+    `fxp.observe` ops, the points whose value ranges calibration records:
+
+    * every float tensor argument, at function entry, named by its
+      `fxp.name` argument attribute, else its `NameLoc`, else `arg<N>`;
+    * the output of every compute node: the ops that share one `NameLoc`
+      form a node, and a node computes when one of its ops is a linalg op
+      other than `linalg.fill`, `linalg.broadcast`, `linalg.transpose`,
+      `linalg.copy` or a `linalg.generic` that only yields its inputs. Its
+      float tensor results that leave the node (used by an op of another
+      node or returned) are observed under the node name, so a pad + conv or
+      a softmax made of several generics gets a single observer;
+    * the float `arith.constant` weight (`<node>/weight`, the second input
+      of a convolution or matmul) and bias (`<node>/bias`, the input of the
+      `linalg.broadcast` that initializes the output, or a constant added to
+      the result in the same node, as Gemm does), right after the constant.
+
+    Names are unique within a function: repeats get `#2`, `#3`, ... Values
+    already observed (used by or produced by an `fxp.observe`) are left
+    alone, so the pass is idempotent. Observers already in the input must
+    have distinct names. A compute op without a `NameLoc` is named
+    `<op-name>_<index>` with a warning.
+
+    Before:
+
+    ```mlir
+    func.func @main(%x: tensor<?x1x8x8xf32> {fxp.name = "x"}) -> tensor<?x4x6x6xf32> {
+      %w = arith.constant dense<0.5> : tensor<4x1x3x3xf32> loc("w")
+      %b = arith.constant dense<0.25> : tensor<4xf32> loc("b")
+      %init = linalg.broadcast ins(%b : tensor<4xf32>) outs(%e : tensor<?x4x6x6xf32>)
+                dimensions = [0, 2, 3] loc("conv1")
+      %c = linalg.conv_2d_nchw_fchw ins(%x, %w : ...) outs(%init : ...) loc("conv1")
+      return %c : tensor<?x4x6x6xf32>
+    }
+    ```
+
+    After:
+
+    ```mlir
+    func.func @main(%x: tensor<?x1x8x8xf32> {fxp.name = "x"}) -> tensor<?x4x6x6xf32> {
+      %0 = fxp.observe "x" %x : tensor<?x1x8x8xf32>
+      %w = arith.constant dense<0.5> : tensor<4x1x3x3xf32>
+      %1 = fxp.observe "conv1/weight" %w : tensor<4x1x3x3xf32>
+      %b = arith.constant dense<0.25> : tensor<4xf32>
+      %2 = fxp.observe "conv1/bias" %b : tensor<4xf32>
+      %init = linalg.broadcast ins(%2 : tensor<4xf32>) ...
+      %c = linalg.conv_2d_nchw_fchw ins(%0, %1 : ...) outs(%init : ...)
+      %3 = fxp.observe "conv1" %c : tensor<?x4x6x6xf32>
+      return %3 : tensor<?x4x6x6xf32>
+    }
+    ```
+  }];
+  let dependentDialects = ["::mlir::fxp::FxpDialect"];
+  let options = [
+    Option<"activations", "activations", "bool", /*default=*/"true",
+           "Observe function arguments and the outputs of compute nodes">,
+    Option<"weights", "weights", "bool", /*default=*/"true",
+           "Observe the constant weights and biases of convolutions and "
+           "matmuls">,
+  ];
+  let statistics = [
+    Statistic<"numObservers", "num-observers", "Number of observers inserted">,
+  ];
+}
+
+def LowerObservers : Pass<"fxp-lower-observers", "::mlir::ModuleOp"> {
+  let summary = "Lower `fxp.observe` on f32 tensors to runtime calls (CPU)";
+  let description = [{
+    Replaces every `fxp.observe` with a call that hands the observed tensor to
+    the statistics runtime, for the CPU path, before bufferization. The
+    observers are numbered 0, 1, 2, ... in walk order over the module; the
+    module attribute `fxp.observers` lists their names (index = id) so that
+    the runtime's statistics can be keyed by name. When the attribute
+    already exists, numbering continues after it. The runtime entry point is
+    declared once, with a C interface:
+
+    ```mlir
+    func.func private @fxp_observe_f32(i64, memref<*xf32>)
+        attributes {llvm.emit_c_interface}
+    ```
+
+    and is implemented in C++ as
+    `_mlir_ciface_fxp_observe_f32(int64_t id, UnrankedMemRefType<float> *)`.
+    Only observers on f32 ranked tensors are supported.
+
+    Before:
+
+    ```mlir
+    %y = fxp.observe "conv1" %x : tensor<?x16x28x28xf32>
+    ```
+
+    After:
+
+    ```mlir
+    module attributes {fxp.observers = ["conv1"]} {
+      func.func private @fxp_observe_f32(i64, memref<*xf32>)
+          attributes {llvm.emit_c_interface}
+      ...
+      %buf = bufferization.to_buffer %x read_only
+          : tensor<?x16x28x28xf32> to memref<?x16x28x28xf32>
+      %u = memref.cast %buf : memref<?x16x28x28xf32> to memref<*xf32>
+      %id = arith.constant 0 : i64
+      func.call @fxp_observe_f32(%id, %u) : (i64, memref<*xf32>) -> ()
+      // uses of %y now use %x
+    }
+    ```
+  }];
+  let dependentDialects = [
+    "::mlir::arith::ArithDialect",
+    "::mlir::bufferization::BufferizationDialect",
+    "::mlir::func::FuncDialect",
+    "::mlir::memref::MemRefDialect",
+  ];
+  let statistics = [
+    Statistic<"numLowered", "num-lowered", "Number of observers lowered">,
+  ];
+}
+
+#endif // FXP_DIALECT_FXP_TRANSFORMS_PASSES_TD

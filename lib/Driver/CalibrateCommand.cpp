@@ -1,0 +1,228 @@
+//===- CalibrateCommand.cpp - `quant calibrate` ---------------------------===//
+//
+// Part of the fxp project.
+//
+// Instruments a float model with calibration points (fxp-insert-observers),
+// runs the calibration data through it on the CPU JIT with the observers
+// lowered to statistics calls (fxp-lower-observers), and writes a versioned
+// statistics file. Weights and biases are constants: their statistics are
+// computed here, once, instead of at every batch. Prints the calibration
+// table (name, learnables/activations, min, max).
+//
+//===----------------------------------------------------------------------===//
+
+#include "fxp/Driver/Commands.h"
+
+#include "DatasetRunner.h"
+
+#include "fxp/Dialect/Fxp/IR/Fxp.h"
+#include "fxp/Driver/ModuleLoader.h"
+#include "fxp/Execution/JitModel.h"
+#include "fxp/Execution/ObserverRuntime.h"
+#include "fxp/InitAllPasses.h"
+#include "fxp/Runtime/Statistics.h"
+#include "fxp/Runtime/StatisticsFile.h"
+
+#include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/IR/MLIRContext.h"
+#include "mlir/Pass/PassManager.h"
+#include "mlir/Pass/PassRegistry.h"
+#include "llvm/Support/CommandLine.h"
+#include "llvm/Support/Format.h"
+#include "llvm/Support/FormatVariadic.h"
+#include "llvm/Support/JSON.h"
+#include "llvm/Support/raw_ostream.h"
+
+using namespace mlir;
+using namespace mlir::fxp;
+using namespace mlir::fxp::driver;
+namespace cl = llvm::cl;
+
+static int fail(const llvm::Twine &message) {
+  llvm::errs() << "quant calibrate: error: " << message << "\n";
+  return 1;
+}
+
+static int fail(llvm::Error error) {
+  std::string message = llvm::toString(std::move(error));
+  return fail(message);
+}
+
+/// Runs a textual pass pipeline on `module`; diagnostics go to stderr.
+static LogicalResult runPipeline(ModuleOp module, llvm::StringRef pipeline) {
+  PassManager pm(module->getContext());
+  std::string error;
+  llvm::raw_string_ostream errorStream(error);
+  if (failed(parsePassPipeline(pipeline, pm, errorStream))) {
+    llvm::errs() << "quant calibrate: error: " << error << "\n";
+    return failure();
+  }
+  return pm.run(module);
+}
+
+/// Statistics of observers on float constants (weights, biases), computed
+/// from the constant's values; those observers are removed so they do not
+/// count once per batch.
+static std::vector<TensorStatistics> takeConstantObservers(ModuleOp module) {
+  std::vector<TensorStatistics> statistics;
+  SmallVector<ObserveOp> constantObservers;
+  module.walk([&](ObserveOp observe) {
+    auto constant = observe.getInput().getDefiningOp<arith::ConstantOp>();
+    if (constant && isa<DenseFPElementsAttr>(constant.getValue()))
+      constantObservers.push_back(observe);
+  });
+  for (ObserveOp observe : constantObservers) {
+    auto constant = observe.getInput().getDefiningOp<arith::ConstantOp>();
+    auto values = cast<DenseFPElementsAttr>(constant.getValue());
+    std::vector<float> data;
+    data.reserve(values.getNumElements());
+    for (const APFloat &value : values.getValues<APFloat>()) {
+      bool losesInfo = false;
+      APFloat copy = value;
+      copy.convert(APFloat::IEEEsingle(), APFloat::rmNearestTiesToEven,
+                   &losesInfo);
+      data.push_back(copy.convertToFloat());
+    }
+    auto shape = values.getType().getShape();
+    TensorStatistics entry(observe.getName().str(),
+                           std::vector<int64_t>(shape.begin(), shape.end()));
+    entry.observe(data.data(), static_cast<int64_t>(data.size()));
+    statistics.push_back(std::move(entry));
+    observe.getResult().replaceAllUsesWith(observe.getInput());
+    observe->erase();
+  }
+  return statistics;
+}
+
+int mlir::fxp::driver::calibrateMain(int argc, char **argv) {
+  static cl::OptionCategory category("quant calibrate options");
+  static cl::opt<std::string> modelPath(
+      cl::Positional, cl::desc("<model.mlir | model.mlirbc | model.onnx>"),
+      cl::Required, cl::cat(category));
+  static cl::list<std::string> inputPaths(
+      "input",
+      cl::desc("Calibration data for the next function argument "
+               "(NPY or IDX, optionally .gz)"),
+      cl::OneOrMore, cl::cat(category));
+  static cl::opt<std::string> outputPath(
+      "o", cl::desc("Statistics file to write (JSON)"),
+      cl::value_desc("stats.json"), cl::Required, cl::cat(category));
+  static cl::opt<std::string> normalize(
+      "normalize", cl::desc("MEAN,STD as for `quant run`"), cl::cat(category));
+  static cl::opt<int64_t> batchSize("batch", cl::desc("Samples per batch"),
+                                    cl::init(64), cl::cat(category));
+  static cl::opt<int64_t> limit(
+      "limit", cl::desc("Use only the first N samples (0: all)"), cl::init(0),
+      cl::cat(category));
+  static cl::opt<unsigned> threads("num-threads",
+                                   cl::desc("Worker threads (0: one per core)"),
+                                   cl::init(0), cl::cat(category));
+  static cl::opt<std::string> entry("entry", cl::desc("Entry function"),
+                                    cl::init("main"), cl::cat(category));
+  static cl::opt<bool> json(
+      "json", cl::desc("Print the table as JSON on stdout"), cl::cat(category));
+  cl::HideUnrelatedOptions(category);
+  cl::ParseCommandLineOptions(argc, argv,
+                              "fxp: collect calibration statistics\n");
+  fxp::registerAllPasses();
+
+  auto norm = parseNormalization(normalize);
+  if (!norm)
+    return fail(norm.takeError());
+
+  MLIRContext context;
+  OwningOpRef<ModuleOp> module = loadModule(context, modelPath);
+  if (!module)
+    return 1;
+
+  // Instrument unless the module already carries observers.
+  bool instrumented = false;
+  module->walk([&](ObserveOp) { instrumented = true; });
+  if (!instrumented &&
+      failed(runPipeline(*module, "func.func(fxp-insert-observers)")))
+    return fail("inserting observers failed");
+  std::vector<TensorStatistics> learnables = takeConstantObservers(*module);
+  if (failed(runPipeline(*module, "fxp-lower-observers")))
+    return fail("lowering observers failed");
+
+  // Runtime observers: id i is the i'th name of `fxp.observers`.
+  StatisticsRegistry registry;
+  auto names = (*module)->getAttrOfType<ArrayAttr>("fxp.observers");
+  std::vector<std::string> activationNames;
+  for (Attribute name : names ? names.getValue() : ArrayRef<Attribute>()) {
+    std::string text = cast<StringAttr>(name).str();
+    std::string error;
+    if (registry.registerTensor(text, std::nullopt, &error) !=
+        static_cast<int64_t>(activationNames.size()))
+      return fail("cannot register observer '" + text + "': " + error);
+    activationNames.push_back(text);
+  }
+
+  auto model = JitModel::compile(*module, entry, getObserverRuntimeSymbols());
+  if (!model)
+    return fail(model.takeError());
+  DatasetOptions options;
+  options.inputPaths = inputPaths;
+  options.norm = *norm;
+  options.batchSize = batchSize;
+  options.limit = limit;
+  options.threads = threads;
+  options.entry = entry;
+  options.toolName = "quant calibrate";
+  setActiveObserverRegistry(&registry);
+  auto run = runDataset(**model, options);
+  setActiveObserverRegistry(nullptr);
+  if (!run)
+    return fail(run.takeError());
+
+  std::string error;
+  if (!registry.merge(learnables, &error))
+    return fail(error);
+  std::vector<TensorStatistics> statistics = registry.snapshot();
+  if (!writeStatisticsFile(outputPath, statistics, &error))
+    return fail(error);
+
+  // The calibration table (seed 003: name, learnables/activations, min, max).
+  auto isLearnable = [&](const TensorStatistics &entry) {
+    return llvm::any_of(learnables, [&](const TensorStatistics &l) {
+      return l.getName() == entry.getName();
+    });
+  };
+  if (json) {
+    llvm::json::Array rows;
+    for (const TensorStatistics &entry : statistics)
+      rows.push_back(llvm::json::Object{
+          {"name", entry.getName()},
+          {"kind", isLearnable(entry) ? "learnables" : "activations"},
+          {"min", static_cast<double>(entry.min())},
+          {"max", static_cast<double>(entry.max())},
+          {"count", static_cast<int64_t>(entry.count())}});
+    llvm::outs() << llvm::formatv("{0:2}",
+                                  llvm::json::Value(llvm::json::Object{
+                                      {"samples", run->samples},
+                                      {"statistics", outputPath.getValue()},
+                                      {"tensors", std::move(rows)}}))
+                 << "\n";
+    return 0;
+  }
+  size_t width = 4;
+  for (const TensorStatistics &entry : statistics)
+    width = std::max(width, entry.getName().size());
+  llvm::outs() << llvm::left_justify("name", width)
+               << llvm::formatv(" {0,-12} {1,14} {2,14}\n", "kind", "min",
+                                "max");
+  for (const TensorStatistics &entry : statistics)
+    llvm::outs() << llvm::left_justify(entry.getName(), width)
+                 << llvm::formatv(" {0,-12} ", isLearnable(entry)
+                                                   ? "learnables"
+                                                   : "activations")
+                 << llvm::format("%14.6g %14.6g\n",
+                                 static_cast<double>(entry.min()),
+                                 static_cast<double>(entry.max()));
+  llvm::outs() << llvm::formatv(
+      "calibrated {0} tensors ({1} activations, {2} learnables) on {3} "
+      "samples in {4:F2} s; statistics written to {5}\n",
+      statistics.size(), activationNames.size(), learnables.size(),
+      run->samples, run->runSeconds, outputPath.getValue());
+  return 0;
+}

@@ -1,0 +1,66 @@
+//===- DatasetRunner.h - run a JIT model over a data set --------*- C++ -*-===//
+//
+// Part of the fxp project.
+//
+// Shared by `quant run` and `quant calibrate`: reads the data files, converts
+// and normalizes samples, runs batches on worker threads with a progress
+// line, gathers the results and computes top-1 when labels are given.
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef FXP_LIB_DRIVER_DATASETRUNNER_H
+#define FXP_LIB_DRIVER_DATASETRUNNER_H
+
+#include "fxp/Data/TensorFile.h"
+#include "fxp/Execution/JitModel.h"
+
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace mlir::fxp::driver {
+
+/// Normalisation applied to inputs: uint8 values are first scaled to
+/// [0, 1], then (x - mean) / std applies to float inputs.
+struct Normalization {
+  double mean = 0.0;
+  double std = 1.0;
+  bool enabled = false;
+};
+
+/// Parses "MEAN,STD" (empty: disabled).
+llvm::Expected<Normalization> parseNormalization(llvm::StringRef text);
+
+/// Converts samples [begin, begin + count) of `data` (`sampleSize` elements
+/// each) into `kind`, normalizing float outputs, into `out`.
+void convertSamples(const HostTensor &data, int64_t sampleSize, int64_t begin,
+                    int64_t count, ElementKind kind, const Normalization &norm,
+                    uint8_t *out);
+
+struct DatasetOptions {
+  std::vector<std::string> inputPaths;
+  std::string labelsPath;
+  Normalization norm;
+  int64_t batchSize = 64;
+  int64_t limit = 0;
+  unsigned threads = 0;
+  std::string entry = "main";
+  std::string toolName = "quant";
+};
+
+struct DatasetRun {
+  int64_t samples = 0;
+  int64_t batch = 0;
+  unsigned threads = 0;
+  double runSeconds = 0;
+  std::vector<HostTensor> results;
+  std::optional<double> top1;
+};
+
+/// Runs every sample of the data set through `model`.
+llvm::Expected<DatasetRun> runDataset(const JitModel &model,
+                                      const DatasetOptions &options);
+
+} // namespace mlir::fxp::driver
+
+#endif // FXP_LIB_DRIVER_DATASETRUNNER_H
