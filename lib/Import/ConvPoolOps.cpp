@@ -365,6 +365,53 @@ FailureOr<llvm::SmallVector<int64_t>> getKernelShape(NodeImporter &node) {
   return getSpatialInts(node, "kernel_shape", 2, 1, 1);
 }
 
+/// What MaxPool and AveragePool share: the NCHW input padded with
+/// `padValue` (explicit pads plus ceil_mode's extra end padding), the output
+/// init filled with `padValue`, the window shape tensor and the geometry.
+struct PoolSetup {
+  Value input;
+  llvm::SmallVector<int64_t> kernel;
+  WindowGeometry geometry;
+  Value padded;
+  Value init;
+  Value window;
+};
+
+FailureOr<PoolSetup> preparePool(NodeImporter &node, llvm::StringRef opName,
+                                 bool hasDilations, float padValue) {
+  FailureOr<Value> input = getNchwInput(node, opName);
+  if (failed(input))
+    return failure();
+  FailureOr<llvm::SmallVector<int64_t>> kernel = getKernelShape(node);
+  if (failed(kernel))
+    return failure();
+  FailureOr<int64_t> ceilMode = node.getIntAttr("ceil_mode", 0);
+  if (failed(ceilMode))
+    return failure();
+  auto inputType = cast<RankedTensorType>(input->getType());
+  FailureOr<WindowGeometry> geometry =
+      getWindowGeometry(node, inputType.getShape().drop_front(2), *kernel,
+                        *ceilMode != 0, hasDilations);
+  if (failed(geometry))
+    return failure();
+
+  OpBuilder &b = node.getBuilder();
+  Location loc = node.getLoc();
+  PoolSetup setup{*input, *kernel, *geometry, {}, {}, {}};
+  llvm::SmallVector<int64_t> high{geometry->pads[2] + geometry->ceilPadding[0],
+                                  geometry->pads[3] + geometry->ceilPadding[1]};
+  setup.padded = createSpatialPad(b, loc, *input,
+                                  llvm::ArrayRef(geometry->pads).take_front(2),
+                                  high, padValue);
+  llvm::SmallVector<OpFoldResult> sizes{
+      getDimSize(b, loc, *input, 0), getDimSize(b, loc, *input, 1),
+      b.getIndexAttr(geometry->output[0]), b.getIndexAttr(geometry->output[1])};
+  setup.init = createFilledTensor(b, loc, sizes, padValue);
+  setup.window = createEmptyTensor(
+      b, loc, {b.getIndexAttr((*kernel)[0]), b.getIndexAttr((*kernel)[1])});
+  return setup;
+}
+
 LogicalResult importMaxPool(NodeImporter &node) {
   if (failed(node.checkNumInputs(1, 1)) ||
       failed(node.checkKnownAttrs({"auto_pad", "ceil_mode", "dilations",
@@ -372,38 +419,17 @@ LogicalResult importMaxPool(NodeImporter &node) {
                                    "strides"})) ||
       failed(node.checkOnlyOutputsUsed(1)))
     return failure();
+  FailureOr<PoolSetup> pool = preparePool(node, "MaxPool",
+                                          /*hasDilations=*/true, -INFINITY);
+  if (failed(pool))
+    return failure();
   OpBuilder &b = node.getBuilder();
-  Location loc = node.getLoc();
-  FailureOr<Value> input = getNchwInput(node, "MaxPool");
-  FailureOr<llvm::SmallVector<int64_t>> kernel =
-      failed(input) ? FailureOr<llvm::SmallVector<int64_t>>(failure())
-                    : getKernelShape(node);
-  FailureOr<int64_t> ceilMode = failed(kernel)
-                                    ? FailureOr<int64_t>(failure())
-                                    : node.getIntAttr("ceil_mode", 0);
-  if (failed(ceilMode))
-    return failure();
-  auto inputType = cast<RankedTensorType>(input->getType());
-  FailureOr<WindowGeometry> geometry = getWindowGeometry(
-      node, inputType.getShape().drop_front(2), *kernel, *ceilMode != 0);
-  if (failed(geometry))
-    return failure();
-  llvm::SmallVector<int64_t> high{geometry->pads[2] + geometry->ceilPadding[0],
-                                  geometry->pads[3] + geometry->ceilPadding[1]};
-  Value padded = createSpatialPad(b, loc, *input,
-                                  llvm::ArrayRef(geometry->pads).take_front(2),
-                                  high, -INFINITY);
-  llvm::SmallVector<OpFoldResult> sizes{
-      getDimSize(b, loc, *input, 0), getDimSize(b, loc, *input, 1),
-      b.getIndexAttr(geometry->output[0]), b.getIndexAttr(geometry->output[1])};
-  Value init = createFilledTensor(b, loc, sizes, -INFINITY);
-  Value window = createEmptyTensor(
-      b, loc, {b.getIndexAttr((*kernel)[0]), b.getIndexAttr((*kernel)[1])});
   Value result =
       linalg::PoolingNchwMaxOp::create(
-          b, loc, TypeRange{init.getType()}, ValueRange{padded, window},
-          ValueRange{init}, getPairAttr(b, geometry->strides),
-          getPairAttr(b, geometry->dilations))
+          b, node.getLoc(), TypeRange{pool->init.getType()},
+          ValueRange{pool->padded, pool->window}, ValueRange{pool->init},
+          getPairAttr(b, pool->geometry.strides),
+          getPairAttr(b, pool->geometry.dilations))
           .getResult(0);
   return node.setOutput(0, result);
 }
@@ -424,39 +450,24 @@ LogicalResult importAveragePool(NodeImporter &node) {
                                    "kernel_shape", "pads", "strides"})) ||
       failed(node.checkOnlyOutputsUsed(1)))
     return failure();
-  OpBuilder &b = node.getBuilder();
-  Location loc = node.getLoc();
-  FailureOr<Value> input = getNchwInput(node, "AveragePool");
-  FailureOr<llvm::SmallVector<int64_t>> kernel =
-      failed(input) ? FailureOr<llvm::SmallVector<int64_t>>(failure())
-                    : getKernelShape(node);
-  FailureOr<int64_t> ceilMode = failed(kernel)
-                                    ? FailureOr<int64_t>(failure())
-                                    : node.getIntAttr("ceil_mode", 0);
-  FailureOr<int64_t> includePad = failed(ceilMode)
-                                      ? FailureOr<int64_t>(failure())
-                                      : node.getIntAttr("count_include_pad", 0);
+  FailureOr<int64_t> includePad = node.getIntAttr("count_include_pad", 0);
   if (failed(includePad))
     return failure();
-  auto inputType = cast<RankedTensorType>(input->getType());
-  llvm::ArrayRef<int64_t> spatial = inputType.getShape().drop_front(2);
-  FailureOr<WindowGeometry> geometry = getWindowGeometry(
-      node, spatial, *kernel, *ceilMode != 0, /*hasDilations=*/false);
-  if (failed(geometry))
+  FailureOr<PoolSetup> pool = preparePool(node, "AveragePool",
+                                          /*hasDilations=*/false, 0.0f);
+  if (failed(pool))
     return failure();
-  llvm::SmallVector<int64_t> high{geometry->pads[2] + geometry->ceilPadding[0],
-                                  geometry->pads[3] + geometry->ceilPadding[1]};
-  Value padded = createSpatialPad(
-      b, loc, *input, llvm::ArrayRef(geometry->pads).take_front(2), high, 0.0f);
-  llvm::SmallVector<OpFoldResult> sizes{
-      getDimSize(b, loc, *input, 0), getDimSize(b, loc, *input, 1),
-      b.getIndexAttr(geometry->output[0]), b.getIndexAttr(geometry->output[1])};
-  Value init = createFilledTensor(b, loc, sizes, 0.0f);
-  Value window = createEmptyTensor(
-      b, loc, {b.getIndexAttr((*kernel)[0]), b.getIndexAttr((*kernel)[1])});
+  OpBuilder &b = node.getBuilder();
+  Location loc = node.getLoc();
+  Value input = pool->input;
+  llvm::ArrayRef<int64_t> kernel = pool->kernel;
+  const WindowGeometry *geometry = &pool->geometry;
+  llvm::ArrayRef<int64_t> spatial =
+      cast<RankedTensorType>(input.getType()).getShape().drop_front(2);
   Value sum = linalg::PoolingNchwSumOp::create(
-                  b, loc, TypeRange{init.getType()}, ValueRange{padded, window},
-                  ValueRange{init}, getPairAttr(b, geometry->strides),
+                  b, loc, TypeRange{pool->init.getType()},
+                  ValueRange{pool->padded, pool->window},
+                  ValueRange{pool->init}, getPairAttr(b, geometry->strides),
                   getPairAttr(b, geometry->dilations))
                   .getResult(0);
 
@@ -464,24 +475,22 @@ LogicalResult importAveragePool(NodeImporter &node) {
   // count_include_pad; ceil_mode's extra padding never counts.
   int64_t oh = geometry->output[0], ow = geometry->output[1];
   if (oh * ow > (int64_t(1) << 24) ||
-      (*kernel)[0] * (*kernel)[1] > (int64_t(1) << 24))
+      kernel[0] * kernel[1] > (int64_t(1) << 24))
     return node.emitError() << "the output or window is too large";
   llvm::SmallVector<float> divisors;
   for (int64_t y = 0; y < oh; ++y) {
     for (int64_t x = 0; x < ow; ++x) {
       int64_t rows, cols;
       if (*includePad) {
-        rows =
-            countTaps(y, geometry->strides[0], geometry->pads[0], (*kernel)[0],
-                      -geometry->pads[0], spatial[0] + geometry->pads[2]);
-        cols =
-            countTaps(x, geometry->strides[1], geometry->pads[1], (*kernel)[1],
-                      -geometry->pads[1], spatial[1] + geometry->pads[3]);
+        rows = countTaps(y, geometry->strides[0], geometry->pads[0], kernel[0],
+                         -geometry->pads[0], spatial[0] + geometry->pads[2]);
+        cols = countTaps(x, geometry->strides[1], geometry->pads[1], kernel[1],
+                         -geometry->pads[1], spatial[1] + geometry->pads[3]);
       } else {
-        rows = countTaps(y, geometry->strides[0], geometry->pads[0],
-                         (*kernel)[0], 0, spatial[0]);
-        cols = countTaps(x, geometry->strides[1], geometry->pads[1],
-                         (*kernel)[1], 0, spatial[1]);
+        rows = countTaps(y, geometry->strides[0], geometry->pads[0], kernel[0],
+                         0, spatial[0]);
+        cols = countTaps(x, geometry->strides[1], geometry->pads[1], kernel[1],
+                         0, spatial[1]);
       }
       divisors.push_back(static_cast<float>(std::max<int64_t>(rows * cols, 1)));
     }
