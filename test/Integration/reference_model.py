@@ -84,10 +84,9 @@ def check_calibration(args):
     convs = [r for r in rows if r["name"].endswith("/Conv")]
     ok = (table["samples"] == 200 and written == {r["name"] for r in rows}
           and len(convs) == 15 and len(relus) == 13
-          # A weight per conv and the Gemm, a bias per conv (the Gemm's bias
-          # is not observed yet).
+          # A weight and a bias per conv and for the Gemm.
           and sum(r["name"].endswith("/weight") for r in learnables) == 16
-          and sum(r["name"].endswith("/Conv/bias") for r in learnables) == 15
+          and sum(r["name"].endswith("/bias") for r in learnables) == 16
           and all(r["min"] <= r["max"] for r in rows)
           and all(r["min"] >= 0 for r in relus)
           and all(r["count"] > 0 for r in rows))

@@ -117,6 +117,37 @@ func.func @gemm(%x: tensor<2x4xf32> {fxp.name = "x"}) -> tensor<2x3xf32> {
 
 // -----
 
+// Gemm with a dynamic batch: the matmul result also feeds a tensor.dim (the
+// bias add's output size); the bias is still found.
+#dyn_id = affine_map<(d0, d1) -> (d0, d1)>
+#dyn_row = affine_map<(d0, d1) -> (d1)>
+// CHECK-LABEL: func.func @gemm_dynamic_batch
+// CHECK: fxp.observe "fc/weight"
+// CHECK: %[[B:.+]] = arith.constant dense<2.000000e+00> : tensor<3xf32>
+// CHECK-NEXT: fxp.observe "fc/bias" %[[B]]
+// CHECK: fxp.observe "fc" %{{.+}} : tensor<?x3xf32>
+func.func @gemm_dynamic_batch(%x: tensor<?x4xf32> {fxp.name = "x"}) -> tensor<?x3xf32> {
+  %c0 = arith.constant 0 : index loc("fc")
+  %n = tensor.dim %x, %c0 : tensor<?x4xf32> loc("fc")
+  %w = arith.constant dense<1.0> : tensor<4x3xf32> loc("fc")
+  %zero = arith.constant 0.0 : f32 loc("fc")
+  %e = tensor.empty(%n) : tensor<?x3xf32> loc("fc")
+  %init = linalg.fill ins(%zero : f32) outs(%e : tensor<?x3xf32>) -> tensor<?x3xf32> loc("fc")
+  %mm = linalg.matmul ins(%x, %w : tensor<?x4xf32>, tensor<4x3xf32>) outs(%init : tensor<?x3xf32>) -> tensor<?x3xf32> loc("fc")
+  %b = arith.constant dense<2.0> : tensor<3xf32> loc("fc")
+  %m = tensor.dim %mm, %c0 : tensor<?x3xf32> loc("fc")
+  %e2 = tensor.empty(%m) : tensor<?x3xf32> loc("fc")
+  %y = linalg.generic {indexing_maps = [#dyn_id, #dyn_row, #dyn_id], iterator_types = ["parallel", "parallel"]}
+         ins(%mm, %b : tensor<?x3xf32>, tensor<3xf32>) outs(%e2 : tensor<?x3xf32>) {
+  ^bb0(%a: f32, %c: f32, %o: f32):
+    %s = arith.addf %a, %c : f32
+    linalg.yield %s : f32
+  } -> tensor<?x3xf32> loc("fc")
+  return %y : tensor<?x3xf32>
+}
+
+// -----
+
 // A softmax lowered into several generics of one node is observed once, at
 // its last generic; a reshape node and a pure copy generic are not compute.
 #sm_id = affine_map<(d0, d1) -> (d0, d1)>

@@ -104,11 +104,18 @@ arith::ConstantOp findBias(linalg::LinalgOp op, StringRef node) {
   if (auto broadcast =
           op.getDpsInitOperand(0)->get().getDefiningOp<linalg::BroadcastOp>())
     return traceToConstant(broadcast.getInput());
+  // The epilogue is the one user that is not a shape query (a dynamic batch
+  // adds tensor.dim users).
   Value result = op->getResult(0);
-  if (!result.hasOneUse())
-    return nullptr;
-  Operation *user = *result.getUsers().begin();
-  auto epilogue = dyn_cast<linalg::LinalgOp>(user);
+  Operation *user = nullptr;
+  for (Operation *candidate : result.getUsers()) {
+    if (isa<tensor::DimOp>(candidate))
+      continue;
+    if (user && user != candidate)
+      return nullptr;
+    user = candidate;
+  }
+  auto epilogue = dyn_cast_or_null<linalg::LinalgOp>(user);
   if (!epilogue || !isComputeOp(user) || getNodeName(user->getLoc()) != node)
     return nullptr;
   for (OpOperand *input : epilogue.getDpsInputOperands())
