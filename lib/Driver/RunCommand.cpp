@@ -20,14 +20,9 @@
 #include "llvm/Support/CommandLine.h"
 #include "llvm/Support/FormatVariadic.h"
 #include "llvm/Support/JSON.h"
-#include "llvm/Support/Process.h"
 #include "llvm/Support/raw_ostream.h"
 
-#include <atomic>
 #include <chrono>
-#include <cstring>
-#include <mutex>
-#include <thread>
 
 using namespace mlir;
 using namespace mlir::fxp;
@@ -166,11 +161,6 @@ int mlir::fxp::driver::runMain(int argc, char **argv) {
                               outputPaths.size(), outputs.size()));
   if (whole)
     return runWhole(**model, inputPaths, outputPaths, entry, norm, json);
-
-  if (inputs.empty())
-    return fail("@" + entry +
-                " takes no arguments; use --whole to run it "
-                "once");
 
   DatasetOptions options;
   options.inputPaths = inputPaths;
