@@ -141,13 +141,10 @@ template <BinaryKind Kind> LogicalResult importVariadic(NodeImporter &node) {
     return node.emitError() << "expects at least one input";
   if (failed(node.checkKnownAttrs({})) || failed(node.checkOnlyOutputsUsed(1)))
     return failure();
-  llvm::SmallVector<Value> inputs;
-  for (unsigned i = 0; i < node.getNumInputs(); ++i) {
-    FailureOr<Value> input = node.getInput(i);
-    if (failed(input))
-      return failure();
-    inputs.push_back(*input);
-  }
+  FailureOr<llvm::SmallVector<Value>> maybeInputs = node.getInputs();
+  if (failed(maybeInputs))
+    return failure();
+  llvm::SmallVector<Value> &inputs = *maybeInputs;
   FailureOr<Value> result = createBroadcastElementwise(
       node, inputs, [](OpBuilder &b, Location loc, ValueRange args) {
         Value acc = args[0];

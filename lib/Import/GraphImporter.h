@@ -179,6 +179,8 @@ public:
   LogicalResult checkNumInputs(unsigned min, unsigned max);
   /// Input `i` as a float tensor value (materializing constants).
   FailureOr<Value> getInput(unsigned i);
+  /// Every input, materialized in order.
+  FailureOr<llvm::SmallVector<Value>> getInputs();
   /// Input `i` as a ranked float tensor type.
   FailureOr<RankedTensorType> getInputType(unsigned i);
   /// The float32 payload of input `i` when it is a constant, else null.

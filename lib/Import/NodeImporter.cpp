@@ -83,6 +83,17 @@ FailureOr<Value> NodeImporter::getInput(unsigned i) {
                            [&] { return emitError(); });
 }
 
+FailureOr<llvm::SmallVector<Value>> NodeImporter::getInputs() {
+  llvm::SmallVector<Value> inputs;
+  for (unsigned i = 0, e = getNumInputs(); i < e; ++i) {
+    FailureOr<Value> input = getInput(i);
+    if (failed(input))
+      return failure();
+    inputs.push_back(*input);
+  }
+  return inputs;
+}
+
 FailureOr<RankedTensorType> NodeImporter::getInputType(unsigned i) {
   Binding *binding = lookupInput(i);
   if (!binding || failed(graph.decode(*binding, node.input(i),

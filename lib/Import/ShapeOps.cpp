@@ -313,17 +313,33 @@ LogicalResult importReshape(NodeImporter &node) {
   return setReshapedOutput(node, *shape);
 }
 
-LogicalResult importSqueeze(NodeImporter &node) {
+/// What Squeeze and Unsqueeze share: the checks, the axes (attribute or
+/// input #1, maybe absent) and the input's shape.
+struct AxesAndShape {
+  std::optional<llvm::SmallVector<int64_t>> axes;
+  llvm::SmallVector<int64_t> shape;
+};
+
+FailureOr<AxesAndShape> getAxesAndShape(NodeImporter &node) {
   if (failed(node.checkNumInputs(1, 2)) ||
       failed(node.checkKnownAttrs({"axes"})) ||
       failed(node.checkOnlyOutputsUsed(1)))
     return failure();
   FailureOr<std::optional<llvm::SmallVector<int64_t>>> axes = getAxes(node);
-  FailureOr<llvm::SmallVector<int64_t>> input =
-      failed(axes) ? FailureOr<llvm::SmallVector<int64_t>>(failure())
-                   : getAnyInputShape(node, 0);
-  if (failed(input))
+  if (failed(axes))
     return failure();
+  FailureOr<llvm::SmallVector<int64_t>> shape = getAnyInputShape(node, 0);
+  if (failed(shape))
+    return failure();
+  return AxesAndShape{std::move(*axes), std::move(*shape)};
+}
+
+LogicalResult importSqueeze(NodeImporter &node) {
+  FailureOr<AxesAndShape> operands = getAxesAndShape(node);
+  if (failed(operands))
+    return failure();
+  std::optional<llvm::SmallVector<int64_t>> *axes = &operands->axes;
+  llvm::SmallVector<int64_t> *input = &operands->shape;
   int64_t rank = input->size();
   llvm::SmallVector<int64_t> squeezed;
   if (*axes) {
@@ -353,16 +369,11 @@ LogicalResult importSqueeze(NodeImporter &node) {
 }
 
 LogicalResult importUnsqueeze(NodeImporter &node) {
-  if (failed(node.checkNumInputs(1, 2)) ||
-      failed(node.checkKnownAttrs({"axes"})) ||
-      failed(node.checkOnlyOutputsUsed(1)))
+  FailureOr<AxesAndShape> operands = getAxesAndShape(node);
+  if (failed(operands))
     return failure();
-  FailureOr<std::optional<llvm::SmallVector<int64_t>>> axes = getAxes(node);
-  FailureOr<llvm::SmallVector<int64_t>> input =
-      failed(axes) ? FailureOr<llvm::SmallVector<int64_t>>(failure())
-                   : getAnyInputShape(node, 0);
-  if (failed(input))
-    return failure();
+  std::optional<llvm::SmallVector<int64_t>> *axes = &operands->axes;
+  llvm::SmallVector<int64_t> *input = &operands->shape;
   if (!*axes)
     return node.emitError() << "axes are required";
   if ((*axes)->size() > 16)
@@ -445,13 +456,10 @@ LogicalResult importConcat(NodeImporter &node) {
     return node.setOutputInts(0, std::move(result));
   }
 
-  llvm::SmallVector<Value> inputs;
-  for (unsigned i = 0; i < node.getNumInputs(); ++i) {
-    FailureOr<Value> input = node.getInput(i);
-    if (failed(input))
-      return failure();
-    inputs.push_back(*input);
-  }
+  FailureOr<llvm::SmallVector<Value>> maybeInputs = node.getInputs();
+  if (failed(maybeInputs))
+    return failure();
+  llvm::SmallVector<Value> &inputs = *maybeInputs;
   auto firstType = cast<RankedTensorType>(inputs.front().getType());
   int64_t rank = firstType.getRank();
   FailureOr<int64_t> axis = normalizeAxis(*axisAttr, rank);
