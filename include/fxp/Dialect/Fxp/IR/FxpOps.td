@@ -210,4 +210,121 @@ def Fxp_ObserveOp : Fxp_Op<"observe",
   let hasVerifier = 1;
 }
 
+//===----------------------------------------------------------------------===//
+// Integer compute ops
+//===----------------------------------------------------------------------===//
+
+def Fxp_FixedTensor : RankedTensorOf<[Fxp_AnyFixed]>;
+
+def Fxp_Conv2DOp : Fxp_Op<"conv2d", [Pure]> {
+  let summary = "2-D convolution on fixed-point tensors (NCHW, FCHW)";
+  let description = [{
+    Convolution of `input` (N x C x H x W) with `weight` (F x C x KH x KW,
+    per-tensor or per-axis on axis 0) plus an optional `bias` (F values).
+    The integer semantics (docs/Numerics.md, integer kernels):
+
+    - products of stored values accumulate exactly at
+      F_acc[f] = F_x + F_w[f]; padding inserts stored zeros;
+    - `bias` must be signed 32-bit with fraction length F_acc[f] per output
+      channel (the accumulator format) and is added to the accumulator;
+    - the sum is requantized to the result format by a rounding arithmetic
+      shift by F_acc[f] - F_y (nearest, ties away from zero; a left shift
+      when negative) and saturated to the result's word length;
+    - with `relu`, negative results become 0 (ReLU fused as a clamp).
+
+    `padding` is `[top, left, bottom, right]`. Groups are not supported yet
+    (depthwise convolutions stay in float).
+
+    ```mlir
+    %y = fxp.conv2d %x, %w, %b strides [1, 1] dilations [1, 1]
+           padding [1, 1, 1, 1] relu
+         : tensor<?x16x28x28x!fxp.fixed<s8, 4>>,
+           tensor<16x16x3x3x!fxp.fixed<s8, axis 0: [...]>>,
+           tensor<16x!fxp.fixed<s32, axis 0: [...]>>
+        -> tensor<?x16x28x28x!fxp.fixed<s8, 5>>
+    ```
+  }];
+  let arguments = (ins Fxp_FixedTensor:$input, Fxp_FixedTensor:$weight,
+                       Optional<Fxp_FixedTensor>:$bias,
+                       DenseI64ArrayAttr:$strides,
+                       DenseI64ArrayAttr:$dilations,
+                       DenseI64ArrayAttr:$padding, UnitAttr:$relu);
+  let results = (outs Fxp_FixedTensor:$result);
+  let assemblyFormat = [{
+    $input `,` $weight (`,` $bias^)? `strides` $strides `dilations` $dilations
+    `padding` $padding (`relu` $relu^)? attr-dict `:` type($input) `,`
+    type($weight) (`,` type($bias)^)? `->` type($result)
+  }];
+  let hasVerifier = 1;
+}
+
+def Fxp_MatmulOp : Fxp_Op<"matmul", [Pure]> {
+  let summary = "matrix product on fixed-point tensors (M x K times K x N)";
+  let description = [{
+    `input` (M x K) times `weight` (K x N, per-tensor or per-axis on axis 1,
+    one fraction length per output feature) plus an optional `bias`
+    (N values, signed 32-bit at F_x + F_w[n]). Accumulation,
+    requantization, saturation and the fused `relu` follow `fxp.conv2d`.
+
+    ```mlir
+    %y = fxp.matmul %x, %w, %b : tensor<?x64x!fxp.fixed<s8, 4>>,
+           tensor<64x10x!fxp.fixed<s8, axis 1: [...]>>,
+           tensor<10x!fxp.fixed<s32, axis 0: [...]>>
+        -> tensor<?x10x!fxp.fixed<s8, 2>>
+    ```
+  }];
+  let arguments = (ins Fxp_FixedTensor:$input, Fxp_FixedTensor:$weight,
+                       Optional<Fxp_FixedTensor>:$bias, UnitAttr:$relu);
+  let results = (outs Fxp_FixedTensor:$result);
+  let assemblyFormat = [{
+    $input `,` $weight (`,` $bias^)? (`relu` $relu^)? attr-dict `:`
+    type($input) `,` type($weight) (`,` type($bias)^)? `->` type($result)
+  }];
+  let hasVerifier = 1;
+}
+
+def Fxp_AddOp : Fxp_Op<"add", [Pure]> {
+  let summary = "element-wise sum of fixed-point tensors (residual add)";
+  let description = [{
+    Adds two per-tensor fixed-point tensors of the same shape: both operands
+    are aligned exactly to F_m = max(F_lhs, F_rhs) by left shifts, added
+    without overflow, then requantized to the result format by a rounding
+    shift by F_m - F_y (ties away from zero) and saturated. With `relu`,
+    negative results become 0.
+
+    ```mlir
+    %s = fxp.add %a, %b relu : tensor<?x16x28x28x!fxp.fixed<s8, 4>>,
+           tensor<?x16x28x28x!fxp.fixed<s8, 5>>
+        -> tensor<?x16x28x28x!fxp.fixed<s8, 4>>
+    ```
+  }];
+  let arguments = (ins Fxp_FixedTensor:$lhs, Fxp_FixedTensor:$rhs,
+                       UnitAttr:$relu);
+  let results = (outs Fxp_FixedTensor:$result);
+  let assemblyFormat = [{
+    $lhs `,` $rhs (`relu` $relu^)? attr-dict `:` type($lhs) `,` type($rhs)
+    `->` type($result)
+  }];
+  let hasVerifier = 1;
+}
+
+def Fxp_GlobalAvgPool2DOp : Fxp_Op<"global_avg_pool2d", [Pure]> {
+  let summary = "mean over the spatial dimensions of a fixed-point tensor";
+  let description = [{
+    N x C x H x W to N x C x 1 x 1: the stored values of each (n, c) plane
+    are summed exactly and divided by H * W with rounding to nearest, ties
+    away from zero, at the result's fraction length:
+    y = round(sum * 2^(F_y - F_x) / (H * W)), then saturated.
+
+    ```mlir
+    %m = fxp.global_avg_pool2d %x : tensor<?x64x7x7x!fxp.fixed<s8, 3>>
+        -> tensor<?x64x1x1x!fxp.fixed<s8, 4>>
+    ```
+  }];
+  let arguments = (ins Fxp_FixedTensor:$input);
+  let results = (outs Fxp_FixedTensor:$result);
+  let assemblyFormat = "$input attr-dict `:` type($input) `->` type($result)";
+  let hasVerifier = 1;
+}
+
 #endif // FXP_DIALECT_FXP_IR_FXPOPS_TD
