@@ -131,4 +131,50 @@ def LowerObservers : Pass<"fxp-lower-observers", "::mlir::ModuleOp"> {
   ];
 }
 
+def ConvertFxpToArith : Pass<"convert-fxp-to-arith", "::mlir::ModuleOp"> {
+  let summary = "Lower fixed-point ops to integer linalg, tensor and arith";
+  let description = [{
+    Replaces every fixed-point type by its signless storage integer
+    (`!fxp.fixed<s8, 3>` becomes `i8`) and every `fxp` op by integer code
+    with the semantics of docs/Numerics.md, bit for bit:
+
+    * `fxp.constant` becomes `arith.constant` of the stored integers;
+    * `fxp.quantize` (tensor, per-tensor, nearest/saturate) becomes a
+      `linalg.generic` computing `clamp(round(x * 2^F))` (`math.round` rounds
+      ties away from zero; NaN becomes 0);
+    * `fxp.dequantize` (per-tensor) becomes `sitofp(q) * 2^-F`;
+    * `fxp.cast` (per-tensor) becomes a rounding shift and saturation;
+    * `fxp.conv2d` and `fxp.matmul` become `tensor.pad` with stored zeros,
+      `linalg.conv_2d_nchw_fchw` / `linalg.matmul` from `iN` operands into an
+      `i32` accumulator, and one epilogue `linalg.generic` that adds the
+      bias, shifts by `F_acc[c] - F_y` with rounding to nearest (ties away
+      from zero), saturates, applies the fused ReLU and truncates;
+    * `fxp.add` aligns both operands to the larger fraction length, adds in
+      `i64`, shifts, saturates;
+    * `fxp.global_avg_pool2d` sums in `i32` and divides by `H * W` with
+      rounding to nearest, ties away from zero.
+
+    Shape ops of the `tensor` dialect and function signatures on fixed-point
+    tensors are converted to the storage types. Ops the lowering does not
+    support (stochastic rounding, per-axis quantize, unsigned kernel
+    operands) are reported with their location and the pass fails.
+
+    ```mlir
+    // Before
+    %y = fxp.add %a, %b : tensor<4x!fxp.fixed<s8, 4>>,
+           tensor<4x!fxp.fixed<s8, 5>> -> tensor<4x!fxp.fixed<s8, 4>>
+    // After (sketch)
+    %y = linalg.generic ... ins(%a, %b : tensor<4xi8>, tensor<4xi8>) {
+      // (a << 1) + b, rounding shift right by 1, clamp to [-128, 127]
+    } -> tensor<4xi8>
+    ```
+  }];
+  let dependentDialects = [
+    "::mlir::arith::ArithDialect",
+    "::mlir::linalg::LinalgDialect",
+    "::mlir::math::MathDialect",
+    "::mlir::tensor::TensorDialect",
+  ];
+}
+
 #endif // FXP_DIALECT_FXP_TRANSFORMS_PASSES_TD
