@@ -5,6 +5,7 @@
 //===----------------------------------------------------------------------===//
 
 #include "fxp/Dialect/Fxp/IR/Fxp.h"
+#include "fxp/Numerics/FormatSelection.h"
 
 #include "mlir/IR/Builders.h"
 #include "mlir/IR/DialectImplementation.h"
@@ -66,4 +67,31 @@ Attribute OverflowModeAttr::parse(AsmParser &parser, Type) {
 
 void OverflowModeAttr::print(AsmPrinter &printer) const {
   printer << '<' << stringifyOverflowMode(getValue()) << '>';
+}
+
+//===----------------------------------------------------------------------===//
+// StatsAttr
+//===----------------------------------------------------------------------===//
+
+LogicalResult
+StatsAttr::verify(function_ref<InFlightDiagnostic()> emitError,
+                  uint64_t count, uint64_t zeros, FloatAttr min, FloatAttr max,
+                  int64_t lowest, ArrayRef<uint64_t> msb) {
+  uint64_t total = zeros;
+  for (uint64_t c : msb) {
+    if (c > count || total > count - c)
+      return emitError() << "zeros plus MSB counts exceed count " << count;
+    total += c;
+  }
+  if (total > count)
+    return emitError() << "zeros plus MSB counts exceed count " << count;
+  if (min.getValueAsDouble() > max.getValueAsDouble())
+    return emitError() << "min " << min.getValueAsDouble()
+                       << " is greater than max " << max.getValueAsDouble();
+  if (lowest < ValueHistogram::kMinPosition ||
+      lowest + int64_t(msb.size()) - 1 > ValueHistogram::kMaxPosition)
+    return emitError() << "MSB positions must lie in ["
+                       << ValueHistogram::kMinPosition << ", "
+                       << ValueHistogram::kMaxPosition << "]";
+  return success();
 }

@@ -225,7 +225,28 @@ void ConstantOp::getAsmResultNames(OpAsmSetValueNameFn setNameFn) {
 LogicalResult ObserveOp::verify() {
   if (getName().empty())
     return emitOpError("needs a non-empty name: statistics are keyed by it");
-  return verifyFixedPointShape(*this, getType(), "result");
+  if (failed(verifyFixedPointShape(*this, getType(), "result")))
+    return failure();
+  if (std::optional<Type> format = getFormat()) {
+    auto fixed = dyn_cast<FixedType>(*format);
+    if (!fixed)
+      return emitOpError() << "format must be a fixed-point type, got "
+                           << *format;
+    auto shaped = dyn_cast<ShapedType>(getType());
+    if (!shaped && fixed.isPerAxis())
+      return emitOpError() << "per-axis format " << fixed
+                           << " needs a tensor or vector operand";
+    if (shaped &&
+        failed(verifyFixedPointShape(*this, shaped.clone(fixed), "format")))
+      return failure();
+  }
+  for (FloatAttr fraction : {getOverflowAttr(), getUnderflowAttr()})
+    if (fraction && !(fraction.getValueAsDouble() >= 0.0 &&
+                      fraction.getValueAsDouble() <= 1.0))
+      return emitOpError() << "overflow and underflow fractions must be in "
+                              "[0, 1], got "
+                           << fraction.getValueAsDouble();
+  return success();
 }
 
 #define GET_OP_CLASSES

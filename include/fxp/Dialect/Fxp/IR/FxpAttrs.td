@@ -54,4 +54,34 @@ def Fxp_OverflowModeAttr : Fxp_Attr<"OverflowMode", "overflow"> {
       "::mlir::fxp::OverflowModeAttr::get($_builder.getContext(), $0)";
 }
 
+def Fxp_StatsAttr : Fxp_Attr<"Stats", "stats"> {
+  let summary = "calibration statistics of one observed tensor";
+  let description = [{
+    The statistics `fxp-select-formats` needs, in a form that lives in the
+    IR (on `fxp.observe`, for tests and for stacks that calibrate
+    elsewhere): the number of observed values, how many were zero, the
+    extremes, and the MSB histogram: `msb P: [c_P, c_P+1, ...]` counts the
+    non-zero values whose most significant bit floor(log2|x|) is P, P + 1,
+    and so on.
+
+    ```mlir
+    #fxp.stats<count = 100, zeros = 4, min = -3.5, max = 6.25,
+               msb -2: [10, 30, 40, 16]>
+    ```
+
+    The attribute has no finer histogram: policies that need one
+    (`percentile`, `entropy`, `mse`) see every octave's values at its
+    midpoint. `quant` passes the full statistics file to the pass instead.
+  }];
+  let parameters = (ins "uint64_t":$count, "uint64_t":$zeros,
+                        "::mlir::FloatAttr":$min, "::mlir::FloatAttr":$max,
+                        "int64_t":$lowest,
+                        ArrayRefParameter<"uint64_t">:$msb);
+  let assemblyFormat = [{
+    `<` `count` `=` $count `,` `zeros` `=` $zeros `,` `min` `=` $min `,`
+    `max` `=` $max `,` `msb` $lowest `:` `[` $msb `]` `>`
+  }];
+  let genVerifyDecl = 1;
+}
+
 #endif // FXP_DIALECT_FXP_IR_FXPATTRS_TD

@@ -203,10 +203,33 @@ def Fxp_ObserveOp : Fxp_Op<"observe",
     ```mlir
     %y = fxp.observe "conv1" %x : tensor<1x16x28x28xf32>
     ```
+
+    Optional attributes carry what calibration and format selection know
+    about the point: `stats` (an `#fxp.stats`, input of
+    `fxp-select-formats` when no statistics file is given), `format` (the
+    fixed-point element type chosen by `fxp-select-formats`, per-axis for
+    per-channel weights) and `overflow` / `underflow`, the predicted
+    fractions of values that saturate or become 0 in that format.
+
+    ```mlir
+    %w = fxp.observe "conv1/weight" %cst {format = !fxp.fixed<s8, axis 0: [7, 6]>,
+           overflow = 0.0 : f64, underflow = 0.01 : f64} : tensor<2x1x3x3xf32>
+    ```
   }];
-  let arguments = (ins StrAttr:$name, Fxp_FloatOrFixedLike:$input);
+  let arguments = (ins StrAttr:$name, Fxp_FloatOrFixedLike:$input,
+                       OptionalAttr<Fxp_StatsAttr>:$stats,
+                       OptionalAttr<TypeAttr>:$format,
+                       OptionalAttr<F64Attr>:$overflow,
+                       OptionalAttr<F64Attr>:$underflow);
   let results = (outs Fxp_FloatOrFixedLike:$result);
   let assemblyFormat = "$name $input attr-dict `:` type($input)";
+  let builders = [
+    OpBuilder<(ins "::mlir::Type":$type, "::mlir::StringAttr":$name,
+                   "::mlir::Value":$input), [{
+      build($_builder, $_state, type, name, input, /*stats=*/nullptr,
+            /*format=*/nullptr, /*overflow=*/nullptr, /*underflow=*/nullptr);
+    }]>,
+  ];
   let hasVerifier = 1;
 }
 
