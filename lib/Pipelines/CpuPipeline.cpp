@@ -6,6 +6,7 @@
 
 #include "fxp/Pipelines/Pipelines.h"
 
+#include "fxp/Dialect/Fxp/Transforms/Passes.h"
 #include "fxp/Transforms/Passes.h"
 
 #include "mlir/Conversion/Passes.h"
@@ -18,11 +19,15 @@
 #include "mlir/Dialect/MemRef/Transforms/Passes.h"
 #include "mlir/Pass/PassManager.h"
 #include "mlir/Pass/PassRegistry.h"
+#include "mlir/Transforms/Passes.h"
 
 using namespace mlir;
 
 void fxp::buildLowerToCpuPipeline(OpPassManager &pm,
                                   const LowerToCpuOptions &options) {
+  // Fixed-point programs become integer linalg first (no-op on float ones).
+  pm.addPass(fxp::createConvertFxpToArith());
+  pm.addPass(createCanonicalizerPass());
   if (options.fuseElementwise)
     pm.addNestedPass<func::FuncOp>(createLinalgElementwiseOpFusionPass());
   if (options.interchangeReductions)

@@ -177,4 +177,106 @@ def ConvertFxpToArith : Pass<"convert-fxp-to-arith", "::mlir::ModuleOp"> {
   ];
 }
 
+def SelectFormats : Pass<"fxp-select-formats", "::mlir::func::FuncOp"> {
+  let summary = "Choose a fixed-point format for every calibration point";
+  let description = [{
+    Sets the `format` attribute (and the predicted `overflow` / `underflow`
+    fractions) of every `fxp.observe`, from calibration statistics:
+
+    * activations and inputs: the histogram of the observer's name, chosen
+      with `policy` at `word-length` bits (docs/Numerics.md describes the
+      policies: `msb` is MATLAB's rule, seed 002; `msb-mse` minimises the
+      error the MSB histogram predicts; `minmax`, `percentile`, `entropy`
+      and `mse` for comparison);
+    * weights (constants observed as the second operand of a convolution or
+      matmul): from the constant's values, per output channel (axis 0 of a
+      conv's F x C x KH x KW, axis 1 of a matmul's K x N) or per tensor
+      (`weights`), with `weight-policy` (default `msb` covering the largest
+      magnitude, as MATLAB does for weights);
+    * biases: the accumulator format, signed 32-bit with
+      F = F_x + F_w per output channel, from the chosen input and weight
+      formats (so biases are never chosen independently).
+
+    Statistics come from the table `quant` hands to the pass (read from the
+    statistics file: passes do no file I/O), else from the observer's
+    `stats` attribute (`#fxp.stats`). An activation without statistics is
+    an error.
+
+    ```mlir
+    // Before
+    %0 = fxp.observe "x" %arg0 {stats = #fxp.stats<count = 8, zeros = 0,
+           min = -1.5, max = 3.0, msb 0: [4, 4]>} : tensor<8xf32>
+    // After (policy=msb, word-length=8)
+    %0 = fxp.observe "x" %arg0 {format = !fxp.fixed<s8, 5>, overflow = 0.0,
+           underflow = 0.0, stats = ...} : tensor<8xf32>
+    ```
+  }];
+  let dependentDialects = ["::mlir::fxp::FxpDialect"];
+  let options = [
+    Option<"policy", "policy", "std::string", /*default=*/"\"msb\"",
+           "Activation policy: msb, msb-mse, minmax, percentile, entropy, "
+           "mse">,
+    Option<"wordLength", "word-length", "unsigned", /*default=*/"8",
+           "Word length of activations and weights">,
+    Option<"weights", "weights", "std::string", /*default=*/"\"per-channel\"",
+           "Weight formats: per-channel or per-tensor">,
+    Option<"weightPolicy", "weight-policy", "std::string",
+           /*default=*/"\"msb\"",
+           "Weight policy (msb covers the largest magnitude for weights)">,
+    Option<"msbOutlierFraction", "msb-outlier-fraction", "double",
+           /*default=*/"0.01",
+           "msb policy: fraction of activation values allowed to saturate">,
+    Option<"percentile", "percentile", "double", /*default=*/"99.99",
+           "percentile policy: percentile of |x| to cover">,
+  ];
+}
+
+def Quantize : Pass<"fxp-quantize", "::mlir::ModuleOp"> {
+  let summary = "Rewrite float network nodes into fixed-point `fxp` ops";
+  let description = [{
+    Uses the formats `fxp-select-formats` put on the observers to replace
+    each quantizable node of a float program by its fixed-point op:
+
+    | float node (as `quant import` produces it)         | becomes                  |
+    |----------------------------------------------------|--------------------------|
+    | zero `tensor.pad` + `linalg.conv_2d_nchw_fchw` + bias broadcast | `fxp.conv2d` |
+    | `linalg.matmul` + bias-add `linalg.generic` (Gemm) | `fxp.matmul`             |
+    | element-wise `addf` of two tensors (residual add)  | `fxp.add`                |
+    | spatial sum + divide by H * W (GlobalAveragePool)  | `fxp.global_avg_pool2d`  |
+
+    A ReLU node that is the only user of a conv, matmul or add output is
+    fused (`relu`): the fused op produces the ReLU's format directly.
+    Weights and biases become `fxp.constant`s (located by their observer
+    names, `<node>/weight` and `<node>/bias`) quantized with their formats;
+    biases use the accumulator format F_x + F_w.
+
+    Float and fixed-point parts meet through `fxp.quantize` (at a node's
+    inputs, with the input observer's format) and `fxp.dequantize` (at its
+    output); `fxp.quantize(fxp.dequantize(x))` then folds to `x` (or an
+    `fxp.cast` when the formats differ) and dequantization moves below
+    shape-only ops, so consecutive fixed-point nodes connect directly.
+    Nodes named in `exclude` or of a kind in `exclude-kinds` stay float (the
+    "Quantize" column of MATLAB's app). All observers are removed.
+
+    It is an error when an observer a node needs has no `format`, when an
+    excluded name is not an observer of the module, or when an excluded kind
+    is unknown.
+  }];
+  let dependentDialects = [
+    "::mlir::fxp::FxpDialect",
+    "::mlir::tensor::TensorDialect",
+  ];
+  let options = [
+    ListOption<"exclude", "exclude", "std::string",
+               "Names of nodes (their output observers) to keep in float">,
+    ListOption<"excludeKinds", "exclude-kinds", "std::string",
+               "Node kinds to keep in float: conv, matmul, add, pool">,
+    Option<"fuseRelu", "fuse-relu", "bool", /*default=*/"true",
+           "Fuse a ReLU that follows a conv, matmul or add">,
+  ];
+  let statistics = [
+    Statistic<"numQuantized", "num-quantized", "Number of nodes quantized">,
+  ];
+}
+
 #endif // FXP_DIALECT_FXP_TRANSFORMS_PASSES_TD
