@@ -13,6 +13,7 @@
 
 #include "fxp/Driver/Commands.h"
 
+#include "Calibration.h"
 #include "DatasetRunner.h"
 
 #include "fxp/Dialect/Fxp/IR/Fxp.h"
@@ -46,52 +47,6 @@ static int fail(const llvm::Twine &message) {
 static int fail(llvm::Error error) {
   std::string message = llvm::toString(std::move(error));
   return fail(message);
-}
-
-/// Runs a textual pass pipeline on `module`; diagnostics go to stderr.
-static LogicalResult runPipeline(ModuleOp module, llvm::StringRef pipeline) {
-  PassManager pm(module->getContext());
-  std::string error;
-  llvm::raw_string_ostream errorStream(error);
-  if (failed(parsePassPipeline(pipeline, pm, errorStream))) {
-    llvm::errs() << "quant calibrate: error: " << error << "\n";
-    return failure();
-  }
-  return pm.run(module);
-}
-
-/// Statistics of observers on float constants (weights, biases), computed
-/// from the constant's values; those observers are removed so they do not
-/// count once per batch.
-static std::vector<TensorStatistics> takeConstantObservers(ModuleOp module) {
-  std::vector<TensorStatistics> statistics;
-  SmallVector<ObserveOp> constantObservers;
-  module.walk([&](ObserveOp observe) {
-    auto constant = observe.getInput().getDefiningOp<arith::ConstantOp>();
-    if (constant && isa<DenseFPElementsAttr>(constant.getValue()))
-      constantObservers.push_back(observe);
-  });
-  for (ObserveOp observe : constantObservers) {
-    auto constant = observe.getInput().getDefiningOp<arith::ConstantOp>();
-    auto values = cast<DenseFPElementsAttr>(constant.getValue());
-    std::vector<float> data;
-    data.reserve(values.getNumElements());
-    for (const APFloat &value : values.getValues<APFloat>()) {
-      bool losesInfo = false;
-      APFloat copy = value;
-      copy.convert(APFloat::IEEEsingle(), APFloat::rmNearestTiesToEven,
-                   &losesInfo);
-      data.push_back(copy.convertToFloat());
-    }
-    auto shape = values.getType().getShape();
-    TensorStatistics entry(observe.getName().str(),
-                           std::vector<int64_t>(shape.begin(), shape.end()));
-    entry.observe(data.data(), static_cast<int64_t>(data.size()));
-    statistics.push_back(std::move(entry));
-    observe.getResult().replaceAllUsesWith(observe.getInput());
-    observe->erase();
-  }
-  return statistics;
 }
 
 int mlir::fxp::driver::calibrateMain(int argc, char **argv) {
@@ -135,32 +90,8 @@ int mlir::fxp::driver::calibrateMain(int argc, char **argv) {
   if (!module)
     return 1;
 
-  // Instrument unless the module already carries observers.
-  bool instrumented = false;
-  module->walk([&](ObserveOp) { instrumented = true; });
-  if (!instrumented &&
-      failed(runPipeline(*module, "func.func(fxp-insert-observers)")))
+  if (failed(instrument(*module, "quant calibrate")))
     return fail("inserting observers failed");
-  std::vector<TensorStatistics> learnables = takeConstantObservers(*module);
-  if (failed(runPipeline(*module, "fxp-lower-observers")))
-    return fail("lowering observers failed");
-
-  // Runtime observers: id i is the i'th name of `fxp.observers`.
-  StatisticsRegistry registry;
-  auto names = (*module)->getAttrOfType<ArrayAttr>("fxp.observers");
-  std::vector<std::string> activationNames;
-  for (Attribute name : names ? names.getValue() : ArrayRef<Attribute>()) {
-    std::string text = cast<StringAttr>(name).str();
-    std::string error;
-    if (registry.registerTensor(text, std::nullopt, &error) !=
-        static_cast<int64_t>(activationNames.size()))
-      return fail("cannot register observer '" + text + "': " + error);
-    activationNames.push_back(text);
-  }
-
-  auto model = JitModel::compile(*module, entry, getObserverRuntimeSymbols());
-  if (!model)
-    return fail(model.takeError());
   DatasetOptions options;
   options.inputPaths = inputPaths;
   options.norm = *norm;
@@ -169,24 +100,17 @@ int mlir::fxp::driver::calibrateMain(int argc, char **argv) {
   options.threads = threads;
   options.entry = entry;
   options.toolName = "quant calibrate";
-  setActiveObserverRegistry(&registry);
-  auto run = runDataset(**model, options);
-  setActiveObserverRegistry(nullptr);
-  if (!run)
-    return fail(run.takeError());
-
+  auto calibration = calibrate(*module, options);
+  if (!calibration)
+    return fail(calibration.takeError());
+  const std::vector<TensorStatistics> &statistics = calibration->statistics;
   std::string error;
-  if (!registry.merge(learnables, &error))
-    return fail(error);
-  std::vector<TensorStatistics> statistics = registry.snapshot();
   if (!writeStatisticsFile(outputPath, statistics, &error))
     return fail(error);
 
   // The calibration table (seed 003: name, learnables/activations, min, max).
   auto isLearnable = [&](const TensorStatistics &entry) {
-    return llvm::any_of(learnables, [&](const TensorStatistics &l) {
-      return l.getName() == entry.getName();
-    });
+    return calibration->learnables.contains(entry.getName());
   };
   if (json) {
     llvm::json::Array rows;
@@ -199,7 +123,7 @@ int mlir::fxp::driver::calibrateMain(int argc, char **argv) {
           {"count", static_cast<int64_t>(entry.count())}});
     llvm::outs() << llvm::formatv("{0:2}",
                                   llvm::json::Value(llvm::json::Object{
-                                      {"samples", run->samples},
+                                      {"samples", calibration->samples},
                                       {"statistics", outputPath.getValue()},
                                       {"tensors", std::move(rows)}}))
                  << "\n";
@@ -222,7 +146,8 @@ int mlir::fxp::driver::calibrateMain(int argc, char **argv) {
   llvm::outs() << llvm::formatv(
       "calibrated {0} tensors ({1} activations, {2} learnables) on {3} "
       "samples in {4:F2} s; statistics written to {5}\n",
-      statistics.size(), activationNames.size(), learnables.size(),
-      run->samples, run->runSeconds, outputPath.getValue());
+      statistics.size(), calibration->numActivations,
+      calibration->learnables.size(), calibration->samples,
+      calibration->seconds, outputPath.getValue());
   return 0;
 }
