@@ -31,6 +31,8 @@ const Command kCommands[] = {
      mlir::fxp::driver::runMain},
     {"calibrate", "collect calibration statistics (min, max, histograms)",
      mlir::fxp::driver::calibrateMain},
+    {"quantize", "calibrate, choose formats, quantize and validate a model",
+     mlir::fxp::driver::quantizeMain},
 };
 
 void printUsage(llvm::raw_ostream &os) {

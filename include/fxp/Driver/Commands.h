@@ -25,6 +25,10 @@ int runMain(int argc, char **argv);
 /// statistics at every observer.
 int calibrateMain(int argc, char **argv);
 
+/// `quant quantize MODEL --calibration DATA --validation DATA --labels L
+/// -o OUTDIR`: calibrate, choose formats, quantize, validate, report.
+int quantizeMain(int argc, char **argv);
+
 } // namespace mlir::fxp::driver
 
 #endif // FXP_DRIVER_COMMANDS_H
