@@ -66,12 +66,33 @@ bool isElementwise(linalg::GenericOp generic) {
          generic.getNumParallelLoops() == generic.getNumLoops();
 }
 
-/// The single op in the body before the yield, if the body has exactly one.
+/// The op that computes the yielded value when it is the body's only
+/// non-constant op.
 Operation *getSingleBodyOp(linalg::GenericOp generic) {
   Block *body = generic.getBody();
-  if (body->getOperations().size() != 2)
+  Operation *single = nullptr;
+  for (Operation &op : body->without_terminator()) {
+    if (op.hasTrait<OpTrait::ConstantLike>())
+      continue;
+    if (single)
+      return nullptr;
+    single = &op;
+  }
+  auto yield = cast<linalg::YieldOp>(body->getTerminator());
+  if (!single || yield.getNumOperands() != 1 ||
+      yield.getOperand(0).getDefiningOp() != single)
     return nullptr;
-  return &body->front();
+  return single;
+}
+
+/// The users of `value` that read its elements: `tensor.dim` only reads the
+/// shape, which quantization keeps.
+SmallVector<Operation *> getValueUsers(Value value) {
+  SmallVector<Operation *> users;
+  for (Operation *user : value.getUsers())
+    if (!isa<tensor::DimOp>(user))
+      users.push_back(user);
+  return users;
 }
 
 /// max(x, 0): one input, elementwise, `arith.maximumf %in, 0.0`.
@@ -92,9 +113,10 @@ bool isRelu(Operation *op) {
 
 /// The observer that is the single user of `value`.
 ObserveOp getSingleObserverUser(Value value) {
-  if (!value.hasOneUse())
+  SmallVector<Operation *> users = getValueUsers(value);
+  if (users.size() != 1)
     return nullptr;
-  return dyn_cast<ObserveOp>(*value.getUsers().begin());
+  return dyn_cast<ObserveOp>(users.front());
 }
 
 std::optional<NodeOutput> matchOutput(Value result, bool fuseRelu) {
@@ -102,9 +124,10 @@ std::optional<NodeOutput> matchOutput(Value result, bool fuseRelu) {
   output.output = getSingleObserverUser(result);
   if (!output.output)
     return std::nullopt;
-  if (!fuseRelu || !output.output.getResult().hasOneUse())
+  SmallVector<Operation *> users = getValueUsers(output.output.getResult());
+  if (!fuseRelu || users.size() != 1)
     return output;
-  Operation *user = *output.output.getResult().getUsers().begin();
+  Operation *user = users.front();
   if (!isRelu(user))
     return output;
   ObserveOp reluOutput = getSingleObserverUser(user->getResult(0));
@@ -221,8 +244,9 @@ std::optional<Node> matchMatmul(linalg::MatmulOp matmul, bool fuseRelu) {
   if (!fill || !isFloatZero(fill.getInputs()[0]))
     return std::nullopt;
   Value result = matmul->getResult(0);
-  if (result.hasOneUse()) {
-    Operation *user = *result.getUsers().begin();
+  SmallVector<Operation *> users = getValueUsers(result);
+  if (users.size() == 1) {
+    Operation *user = users.front();
     if (ObserveOp bias = matchGemmBias(user, result)) {
       node.bias = bias;
       result = user->getResult(0);
