@@ -196,7 +196,7 @@ void QuantizePass::runOnOperation() {
   llvm::StringSet<> kinds;
   for (const std::string &kind : excludeKinds) {
     if (kind != "conv" && kind != "matmul" && kind != "add" && kind != "pool") {
-      module.emitError() << "fxp-quantize: unknown node kind '" << kind
+      mlir::emitError(module.getLoc()) << "fxp-quantize: unknown node kind '" << kind
                          << "' in exclude-kinds (expected conv, matmul, add "
                             "or pool)";
       return signalPassFailure();
@@ -208,7 +208,7 @@ void QuantizePass::runOnOperation() {
   llvm::StringSet<> excluded;
   for (const std::string &name : exclude) {
     if (!names.contains(name)) {
-      module.emitError() << "fxp-quantize: excluded name '" << name
+      mlir::emitError(module.getLoc()) << "fxp-quantize: excluded name '" << name
                          << "' is not a calibration point of the module";
       return signalPassFailure();
     }

@@ -199,20 +199,20 @@ void SelectFormatsPass::runOnOperation() {
   std::optional<SelectionPolicy> parsedWeight =
       parseSelectionPolicy(weightPolicy);
   if (!parsed || !parsedWeight) {
-    func.emitError() << "fxp-select-formats: unknown policy '"
+    mlir::emitError(func.getLoc()) << "fxp-select-formats: unknown policy '"
                      << (parsed ? weightPolicy : policy)
                      << "' (expected msb, msb-mse, minmax, percentile, "
                         "entropy or mse)";
     return signalPassFailure();
   }
   if (weights != "per-channel" && weights != "per-tensor") {
-    func.emitError() << "fxp-select-formats: weights must be per-channel or "
+    mlir::emitError(func.getLoc()) << "fxp-select-formats: weights must be per-channel or "
                         "per-tensor, got '"
                      << weights << "'";
     return signalPassFailure();
   }
   if (wordLength < 2 || wordLength > 16) {
-    func.emitError() << "fxp-select-formats: word-length must be in [2, 16], "
+    mlir::emitError(func.getLoc()) << "fxp-select-formats: word-length must be in [2, 16], "
                         "got "
                      << wordLength;
     return signalPassFailure();
