@@ -147,6 +147,11 @@ int mlir::fxp::driver::quantizeMain(int argc, char **argv) {
       cl::desc("Format selection: msb, msb-mse, minmax, percentile, entropy, "
                "mse"),
       cl::init("msb"), cl::cat(category));
+  static cl::opt<double> msbOutlierFraction(
+      "msb-outlier-fraction",
+      cl::desc("msb policy: fraction of activation values allowed to "
+               "saturate"),
+      cl::init(0.01), cl::cat(category));
   static cl::opt<unsigned> wordLength("word-length",
                                       cl::desc("Word length (bits)"),
                                       cl::init(8), cl::cat(category));
@@ -261,6 +266,7 @@ int mlir::fxp::driver::quantizeMain(int argc, char **argv) {
     options.policy = policy;
     options.wordLength = wordLength;
     options.weights = weights;
+    options.msbOutlierFraction = msbOutlierFraction;
     pm.addNestedPass<func::FuncOp>(createSelectFormatsPass(options, table));
     if (failed(pm.run(*module)))
       return fail("format selection failed");

@@ -662,10 +662,39 @@ struct StructuralConversion : ConversionPattern {
   }
 };
 
+/// Reports (with its location) every op this lowering does not support, so
+/// that the conversion itself only sees supported forms.
+LogicalResult checkSupported(Operation *op) {
+  if (auto quantize = dyn_cast<QuantizeOp>(op))
+    return checkElementwise(op, quantize.getType(), quantize.getRounding(),
+                            quantize.getOverflow());
+  if (auto dequantize = dyn_cast<DequantizeOp>(op))
+    return checkElementwise(op, dequantize.getInput().getType(),
+                            RoundingMode::NearestAway, OverflowMode::Saturate);
+  if (auto cast = dyn_cast<CastOp>(op)) {
+    if (failed(checkElementwise(op, cast.getInput().getType(),
+                                cast.getRounding(), cast.getOverflow())))
+      return failure();
+    return checkElementwise(op, cast.getType(), cast.getRounding(),
+                            cast.getOverflow());
+  }
+  if (auto conv = dyn_cast<Conv2DOp>(op))
+    return checkSignedOperands(op, conv.getInput());
+  if (auto matmul = dyn_cast<MatmulOp>(op))
+    return checkSignedOperands(op, matmul.getInput());
+  return success();
+}
+
 struct ConvertFxpToArithPass
     : fxp::impl::ConvertFxpToArithBase<ConvertFxpToArithPass> {
   void runOnOperation() override {
     MLIRContext *context = &getContext();
+    bool unsupported = false;
+    getOperation().walk([&](Operation *op) {
+      unsupported |= failed(checkSupported(op));
+    });
+    if (unsupported)
+      return signalPassFailure();
     FixedToIntegerTypeConverter converter;
     ConversionTarget target(*context);
     target.addIllegalDialect<FxpDialect>();

@@ -214,7 +214,7 @@ void SelectFormatsPass::runOnOperation() {
   if (wordLength < 2 || wordLength > 16) {
     mlir::emitError(func.getLoc()) << "fxp-select-formats: word-length must be in [2, 16], "
                         "got "
-                     << wordLength;
+                     << static_cast<unsigned>(wordLength);
     return signalPassFailure();
   }
   activationPolicy = *parsed;

@@ -1,0 +1,81 @@
+// convert-fxp-to-arith: fixed-point ops become integer linalg / arith.
+// RUN: quant-opt %s --split-input-file --convert-fxp-to-arith --canonicalize | FileCheck %s
+
+// Quantize: scale by 2^F, round (ties away: math.round), clamp, NaN -> 0.
+// Dequantize: sitofp and scale by 2^-F.
+// CHECK-LABEL: func.func @quantize_dequantize
+// CHECK-SAME: (%[[X:.*]]: tensor<?x4xf32>) -> tensor<?x4xf32>
+// CHECK: linalg.generic {{.*}} ins(%[[X]] : tensor<?x4xf32>) outs(%{{.*}} : tensor<?x4xi8>)
+// CHECK: arith.mulf %{{.*}}, %{{.*}} : f32
+// CHECK: math.round
+// CHECK: arith.maximumf
+// CHECK: arith.minimumf
+// CHECK: arith.cmpf ord
+// CHECK: arith.fptosi
+// CHECK: arith.trunci %{{.*}} : i64 to i8
+// CHECK: linalg.generic {{.*}} outs(%{{.*}} : tensor<?x4xf32>)
+// CHECK: arith.sitofp %{{.*}} : i8 to f32
+// CHECK: arith.mulf
+// CHECK-NOT: fxp.
+func.func @quantize_dequantize(%x: tensor<?x4xf32>) -> tensor<?x4xf32> {
+  %q = fxp.quantize %x : tensor<?x4xf32> to tensor<?x4x!fxp.fixed<s8, 3>>
+  %d = fxp.dequantize %q : tensor<?x4x!fxp.fixed<s8, 3>> to tensor<?x4xf32>
+  return %d : tensor<?x4xf32>
+}
+
+// -----
+
+// Conv: zero padding of the stored values, an i8 x i8 -> i32 convolution,
+// one epilogue with the per-channel shifts F_x + F_w[c] - F_y = [6, 5],
+// bias, clamp at [0, 127] for the fused ReLU.
+// CHECK-LABEL: func.func @conv
+// CHECK-DAG: %[[SHIFTS:.*]] = arith.constant dense<[6, 5]> : tensor<2xi64>
+// CHECK-DAG: %[[B:.*]] = arith.constant dense<[7, -9]> : tensor<2xi32>
+// CHECK-DAG: %[[W:.*]] = arith.constant dense<1> : tensor<2x3x3x3xi8>
+// CHECK-DAG: %[[C127:.*]] = arith.constant 127 : i64
+// CHECK: %[[P:.*]] = tensor.pad %{{.*}} low[0, 0, 1, 1] high[0, 0, 1, 1]
+// CHECK: tensor.yield %{{.*}} : i8
+// CHECK: %[[ACC:.*]] = linalg.conv_2d_nchw_fchw {dilations = dense<1> : tensor<2xi64>, strides = dense<2> : tensor<2xi64>} ins(%[[P]], %[[W]] : tensor<?x3x8x8xi8>, tensor<2x3x3x3xi8>) outs(%{{.*}} : tensor<?x2x3x3xi32>)
+// CHECK: linalg.generic {{.*}} ins(%[[ACC]], %[[SHIFTS]], %[[B]] : tensor<?x2x3x3xi32>, tensor<2xi64>, tensor<2xi32>) outs(%{{.*}} : tensor<?x2x3x3xi8>)
+// CHECK: arith.shrui
+// CHECK: arith.maxsi %{{.*}}, %c0_i64
+// CHECK: arith.minsi %{{.*}}, %[[C127]]
+func.func @conv(%x: tensor<?x3x6x6x!fxp.fixed<s8, 4>>) -> tensor<?x2x3x3x!fxp.fixed<s8, 5>> {
+  %w = fxp.constant dense<1> : tensor<2x3x3x3xi8> as !fxp.fixed<s8, axis 0: [7, 6]>
+  %b = fxp.constant dense<[7, -9]> : tensor<2xi32> as !fxp.fixed<s32, axis 0: [11, 10]>
+  %y = fxp.conv2d %x, %w, %b strides [2, 2] dilations [1, 1] padding [1, 1, 1, 1] relu : tensor<?x3x6x6x!fxp.fixed<s8, 4>>, tensor<2x3x3x3x!fxp.fixed<s8, axis 0: [7, 6]>>, tensor<2x!fxp.fixed<s32, axis 0: [11, 10]>> -> tensor<?x2x3x3x!fxp.fixed<s8, 5>>
+  return %y : tensor<?x2x3x3x!fxp.fixed<s8, 5>>
+}
+
+// -----
+
+// Add: align F = 6 and F = 4 to F = 6 (b << 2), then shift right by 3.
+// CHECK-LABEL: func.func @add
+// CHECK-SAME: (%[[A:.*]]: tensor<4xi8>, %[[B:.*]]: tensor<4xi8>) -> tensor<4xi8>
+// CHECK: linalg.generic {{.*}} ins(%[[A]], %[[B]] : tensor<4xi8>, tensor<4xi8>)
+// CHECK: %[[EA:.*]] = arith.extsi %{{.*}} : i8 to i64
+// CHECK: %[[EB:.*]] = arith.extsi %{{.*}} : i8 to i64
+// CHECK: %[[SB:.*]] = arith.shli %[[EB]], %c2_i64
+// CHECK: arith.addi %[[EA]], %[[SB]]
+// CHECK: arith.shrui %{{.*}}, %c3_i64
+func.func @add(%a: tensor<4x!fxp.fixed<s8, 6>>, %b: tensor<4x!fxp.fixed<s8, 4>>) -> tensor<4x!fxp.fixed<s8, 3>> {
+  %s = fxp.add %a, %b : tensor<4x!fxp.fixed<s8, 6>>, tensor<4x!fxp.fixed<s8, 4>> -> tensor<4x!fxp.fixed<s8, 3>>
+  return %s : tensor<4x!fxp.fixed<s8, 3>>
+}
+
+// -----
+
+// Global average pooling: i64 sum over H, W, then rounding division by
+// 2 * 49 (F_y - F_x = 1 shifts the numerator left by 1).
+// CHECK-LABEL: func.func @pool_matmul
+// CHECK: linalg.generic {{.*}} iterator_types = ["parallel", "parallel", "reduction", "reduction"]
+// CHECK: arith.divui %{{.*}}, %c98_i64
+// CHECK: tensor.collapse_shape %{{.*}} {{\[\[}}0], [1, 2, 3]] : tensor<?x4x1x1xi8> into tensor<?x4xi8>
+// CHECK: linalg.matmul ins(%{{.*}}, %{{.*}} : tensor<?x4xi8>, tensor<4x3xi8>) outs(%{{.*}} : tensor<?x3xi32>)
+func.func @pool_matmul(%x: tensor<?x4x7x7x!fxp.fixed<s8, 3>>) -> tensor<?x3x!fxp.fixed<s8, 2>> {
+  %p = fxp.global_avg_pool2d %x : tensor<?x4x7x7x!fxp.fixed<s8, 3>> -> tensor<?x4x1x1x!fxp.fixed<s8, 4>>
+  %f = tensor.collapse_shape %p [[0], [1, 2, 3]] : tensor<?x4x1x1x!fxp.fixed<s8, 4>> into tensor<?x4x!fxp.fixed<s8, 4>>
+  %w = fxp.constant dense<2> : tensor<4x3xi8> as !fxp.fixed<s8, 6>
+  %y = fxp.matmul %f, %w : tensor<?x4x!fxp.fixed<s8, 4>>, tensor<4x3x!fxp.fixed<s8, 6>> -> tensor<?x3x!fxp.fixed<s8, 2>>
+  return %y : tensor<?x3x!fxp.fixed<s8, 2>>
+}
