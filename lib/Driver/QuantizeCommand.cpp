@@ -152,6 +152,11 @@ int mlir::fxp::driver::quantizeMain(int argc, char **argv) {
       cl::desc("msb policy: fraction of activation values allowed to "
                "saturate"),
       cl::init(0.01), cl::cat(category));
+  static cl::opt<bool> unsignedActivations(
+      "unsigned-activations",
+      cl::desc("Unsigned formats for never-negative activations (after "
+               "ReLU)"),
+      cl::init(false), cl::cat(category));
   static cl::opt<unsigned> wordLength("word-length",
                                       cl::desc("Word length (bits)"),
                                       cl::init(8), cl::cat(category));
@@ -267,6 +272,7 @@ int mlir::fxp::driver::quantizeMain(int argc, char **argv) {
     options.wordLength = wordLength;
     options.weights = weights;
     options.msbOutlierFraction = msbOutlierFraction;
+    options.unsignedActivations = unsignedActivations;
     pm.addNestedPass<func::FuncOp>(createSelectFormatsPass(options, table));
     if (failed(pm.run(*module)))
       return fail("format selection failed");
@@ -401,6 +407,8 @@ int mlir::fxp::driver::quantizeMain(int argc, char **argv) {
       {"policy", policy.getValue()},
       {"word_length", int64_t(wordLength)},
       {"weights", weights.getValue()},
+      {"unsigned_activations", unsignedActivations.getValue()},
+      {"msb_outlier_fraction", msbOutlierFraction.getValue()},
       {"calibration",
        llvm::json::Object{
            {"data", statisticsPath.empty() ? calibrationPath.getValue()

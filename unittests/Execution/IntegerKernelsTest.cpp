@@ -148,7 +148,7 @@ TEST_F(IntegerKernelsTest, CastMatchesCastStored) {
         << input[i];
 }
 
-TEST_F(IntegerKernelsTest, ConvPerChannelBiasReluAndPool) {
+TEST_F(IntegerKernelsTest, ConvPerChannelBiasAndFusedRelu) {
   // 1x1 conv, two output channels with different weight formats, bias at
   // the accumulator format, fused ReLU; then global average pooling.
   constexpr llvm::StringLiteral source = R"mlir(
@@ -183,6 +183,40 @@ TEST_F(IntegerKernelsTest, ConvPerChannelBiasReluAndPool) {
         EXPECT_EQ(output[(n * 2 + f) * 4 + p], float(toReal(stored, result)))
             << "n " << n << " f " << f << " p " << p;
       }
+}
+
+TEST_F(IntegerKernelsTest, UnsignedActivationsThroughConvAndPool) {
+  // u8 input values 0..255 (above 127 they would be negative as s8).
+  constexpr llvm::StringLiteral source = R"mlir(
+    func.func @main(%x: tensor<?x1x2x2xf32>) -> tensor<?x1x1x1xf32> {
+      %q = fxp.quantize %x : tensor<?x1x2x2xf32> to tensor<?x1x2x2x!fxp.fixed<u8, 4>>
+      %w = fxp.constant dense<-64> : tensor<1x1x1x1xi8> as !fxp.fixed<s8, 6>
+      %y = fxp.conv2d %q, %w strides [1, 1] dilations [1, 1] padding [0, 0, 0, 0] : tensor<?x1x2x2x!fxp.fixed<u8, 4>>, tensor<1x1x1x1x!fxp.fixed<s8, 6>> -> tensor<?x1x2x2x!fxp.fixed<s8, 3>>
+      %n = fxp.quantize %x : tensor<?x1x2x2xf32> to tensor<?x1x2x2x!fxp.fixed<u8, 4>>
+      %p = fxp.global_avg_pool2d %n : tensor<?x1x2x2x!fxp.fixed<u8, 4>> -> tensor<?x1x1x1x!fxp.fixed<u8, 4>>
+      %d = fxp.dequantize %p : tensor<?x1x1x1x!fxp.fixed<u8, 4>> to tensor<?x1x1x1xf32>
+      %e = fxp.dequantize %y : tensor<?x1x2x2x!fxp.fixed<s8, 3>> to tensor<?x1x2x2xf32>
+      return %d : tensor<?x1x1x1xf32>
+    })mlir";
+  // The same program returning the conv: stored * -64 at F = 10, shifted
+  // right by 7 with ties away: 255 -> -127.5 -> -128, 128 -> -64, 8 -> -4.
+  std::string convSource = source.str();
+  size_t at = convSource.find("return %d : tensor<?x1x1x1xf32>");
+  convSource.replace(at, std::string("return %d : tensor<?x1x1x1xf32>").size(),
+                     "return %e : tensor<?x1x2x2xf32>");
+  at = convSource.find("-> tensor<?x1x1x1xf32> {");
+  convSource.replace(at, std::string("-> tensor<?x1x1x1xf32> {").size(),
+                     "-> tensor<?x1x2x2xf32> {");
+  // 15.9375 = 255/16 stays 255 as u8; the pool averages stored values.
+  std::vector<float> input = {15.9375f, 8.0f, 0.0f, 0.5f, -1.0f, 20.0f, 1.0f, 1.0f};
+  std::vector<float> output = run(source, {input}, {{2, 1, 2, 2}});
+  // (255 + 128 + 0 + 8) / 4 = 97.75 -> 98; (0 + 255 + 16 + 16) / 4 = 71.75 -> 72.
+  std::vector<float> expected = {98.0f / 16, 72.0f / 16};
+  EXPECT_EQ(output, expected);
+  std::vector<float> conv = run(convSource, {input}, {{2, 1, 2, 2}});
+  std::vector<float> expectedConv = {-16.0f, -8.0f, 0.0f, -0.5f,
+                                     0.0f,   -16.0f, -1.0f, -1.0f};
+  EXPECT_EQ(conv, expectedConv);
 }
 
 TEST_F(IntegerKernelsTest, GlobalAveragePoolRoundsTiesAway) {

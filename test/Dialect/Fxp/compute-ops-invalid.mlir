@@ -58,7 +58,7 @@ func.func @wide_input(%x: tensor<1x2x4x4x!fxp.fixed<s32, 4>>, %w: tensor<3x2x1x1
 // -----
 
 func.func @unsigned_without_relu(%a: tensor<4x!fxp.fixed<s8, 4>>) {
-  // expected-error @+1 {{unsigned result format '!fxp.fixed<u8, 4>' needs `relu`}}
+  // expected-error @+1 {{unsigned result format '!fxp.fixed<u8, 4>' needs `relu` or unsigned operands}}
   %y = fxp.add %a, %a : tensor<4x!fxp.fixed<s8, 4>>, tensor<4x!fxp.fixed<s8, 4>> -> tensor<4x!fxp.fixed<u8, 4>>
   return
 }

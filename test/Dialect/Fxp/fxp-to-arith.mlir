@@ -79,3 +79,18 @@ func.func @pool_matmul(%x: tensor<?x4x7x7x!fxp.fixed<s8, 3>>) -> tensor<?x3x!fxp
   %y = fxp.matmul %f, %w : tensor<?x4x!fxp.fixed<s8, 4>>, tensor<4x3x!fxp.fixed<s8, 6>> -> tensor<?x3x!fxp.fixed<s8, 2>>
   return %y : tensor<?x3x!fxp.fixed<s8, 2>>
 }
+
+// -----
+
+// An unsigned (post-ReLU) input is zero-extended to i16 before the
+// sign-extending linalg kernel; the unsigned result clamps at [0, 255].
+// CHECK-LABEL: func.func @unsigned_input
+// CHECK: %[[WIDE:.*]] = linalg.generic {{.*}} outs(%{{.*}} : tensor<?x2x4x4xi16>)
+// CHECK: arith.extui %{{.*}} : i8 to i16
+// CHECK: linalg.conv_2d_nchw_fchw {{.*}} ins(%[[WIDE]], %{{.*}} : tensor<?x2x4x4xi16>, tensor<1x2x1x1xi8>) outs(%{{.*}} : tensor<?x1x4x4xi32>)
+// CHECK: arith.minsi %{{.*}}, %c255_i64
+func.func @unsigned_input(%x: tensor<?x2x4x4x!fxp.fixed<u8, 5>>) -> tensor<?x1x4x4x!fxp.fixed<u8, 4>> {
+  %w = fxp.constant dense<3> : tensor<1x2x1x1xi8> as !fxp.fixed<s8, 7>
+  %y = fxp.conv2d %x, %w strides [1, 1] dilations [1, 1] padding [0, 0, 0, 0] relu : tensor<?x2x4x4x!fxp.fixed<u8, 5>>, tensor<1x2x1x1x!fxp.fixed<s8, 7>> -> tensor<?x1x4x4x!fxp.fixed<u8, 4>>
+  return %y : tensor<?x1x4x4x!fxp.fixed<u8, 4>>
+}

@@ -103,14 +103,15 @@ LogicalResult verifyBias(Operation *op, Value bias, Value input, Value weight,
 }
 
 /// Result: per-tensor, at most kMaxKernelWidth bits; signed, or unsigned
-/// only with `relu` (an unsigned result cannot hold negative sums).
-LogicalResult verifyResult(Operation *op, Value result, bool relu) {
+/// only when the result cannot be negative (`relu`, or non-negative
+/// operands).
+LogicalResult verifyResult(Operation *op, Value result, bool nonNegative) {
   if (failed(verifyActivation(op, result, "result")))
     return failure();
   FixedType type = elementOf(result);
-  if (!type.getIsSigned() && !relu)
+  if (!type.getIsSigned() && !nonNegative)
     return op->emitOpError() << "unsigned result format " << type
-                             << " needs `relu`";
+                             << " needs `relu` or unsigned operands";
   return success();
 }
 
@@ -208,7 +209,9 @@ LogicalResult AddOp::verify() {
       failed(verifyFixedPointShape(op, getRhs().getType(), "rhs")) ||
       failed(verifyActivation(op, getLhs(), "lhs")) ||
       failed(verifyActivation(op, getRhs(), "rhs")) ||
-      failed(verifyResult(op, getResult(), getRelu())))
+      failed(verifyResult(op, getResult(),
+                          getRelu() || (!elementOf(getLhs()).getIsSigned() &&
+                                        !elementOf(getRhs()).getIsSigned()))))
     return failure();
   if (failed(verifyCompatibleShape(getLhs().getType(), getRhs().getType())) ||
       failed(verifyCompatibleShape(getLhs().getType(), getType())))
@@ -224,7 +227,8 @@ LogicalResult GlobalAvgPool2DOp::verify() {
   if (failed(verifyRank(op, getInput(), 4, "input")) ||
       failed(verifyRank(op, getResult(), 4, "result")) ||
       failed(verifyActivation(op, getInput(), "input")) ||
-      failed(verifyResult(op, getResult(), /*relu=*/false)))
+      failed(verifyResult(op, getResult(),
+                          /*nonNegative=*/!elementOf(getInput()).getIsSigned())))
     return failure();
   auto input = cast<RankedTensorType>(getInput().getType());
   auto result = cast<RankedTensorType>(getType());

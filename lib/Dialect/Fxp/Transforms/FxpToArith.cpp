@@ -382,13 +382,33 @@ struct CastLowering : OpConversionPattern<CastOp> {
   }
 };
 
-/// Kernel operands must be signed: the named linalg ops sign-extend.
-LogicalResult checkSignedOperands(Operation *op, Value input) {
-  if (!fixedElement(input).getIsSigned())
-    return op->emitOpError()
-           << "with an unsigned input format is not supported by "
-              "convert-fxp-to-arith";
-  return success();
+/// The named linalg kernels sign-extend their operands: an unsigned input
+/// is zero-extended to twice its width first (its values then read the
+/// same signed).
+Value signedKernelInput(OpBuilder &b, Location loc, Value input,
+                        FixedType format) {
+  if (format.getIsSigned())
+    return input;
+  auto type = cast<RankedTensorType>(input.getType());
+  auto wideType = type.clone(b.getIntegerType(2 * format.getWidth()));
+  SmallVector<Value> dynamicSizes;
+  for (int64_t d = 0; d < type.getRank(); ++d)
+    if (type.isDynamicDim(d))
+      dynamicSizes.push_back(tensor::DimOp::create(b, loc, input, d));
+  Value init = tensor::EmptyOp::create(b, loc, wideType.getShape(),
+                                       wideType.getElementType(), dynamicSizes);
+  AffineMap identity = b.getMultiDimIdentityMap(type.getRank());
+  return linalg::GenericOp::create(
+             b, loc, wideType, ValueRange{input}, ValueRange{init},
+             ArrayRef<AffineMap>{identity, identity}, parallel(type.getRank()),
+             [&](OpBuilder &nb, Location l, ValueRange args) {
+               linalg::YieldOp::create(
+                   nb, l,
+                   arith::ExtUIOp::create(nb, l, wideType.getElementType(),
+                                          args[0])
+                       .getResult());
+             })
+      .getResult(0);
 }
 
 struct Conv2DLowering : OpConversionPattern<Conv2DOp> {
@@ -396,10 +416,9 @@ struct Conv2DLowering : OpConversionPattern<Conv2DOp> {
   LogicalResult
   matchAndRewrite(Conv2DOp op, OpAdaptor adaptor,
                   ConversionPatternRewriter &rewriter) const override {
-    if (failed(checkSignedOperands(op, op.getInput())))
-      return failure();
     Location loc = op.getLoc();
-    Value input = adaptor.getInput();
+    Value input = signedKernelInput(rewriter, loc, adaptor.getInput(),
+                                    fixedElement(op.getInput()));
     auto inputType = cast<RankedTensorType>(input.getType());
     ArrayRef<int64_t> padding = op.getPadding();
     if (llvm::any_of(padding, [](int64_t p) { return p != 0; })) {
@@ -460,12 +479,12 @@ struct MatmulLowering : OpConversionPattern<MatmulOp> {
   LogicalResult
   matchAndRewrite(MatmulOp op, OpAdaptor adaptor,
                   ConversionPatternRewriter &rewriter) const override {
-    if (failed(checkSignedOperands(op, op.getInput())))
-      return failure();
     Location loc = op.getLoc();
     auto resultType =
         cast<RankedTensorType>(getTypeConverter()->convertType(op.getType()));
     auto accType = resultType.clone(rewriter.getI32Type());
+    Value input = signedKernelInput(rewriter, loc, adaptor.getInput(),
+                                    fixedElement(op.getInput()));
     SmallVector<std::pair<Value, int64_t>> sources = {
         {adaptor.getInput(), 0}, {adaptor.getWeight(), 1}};
     FailureOr<Value> accInit = emptyLike(rewriter, loc, accType, sources, op);
@@ -479,7 +498,7 @@ struct MatmulLowering : OpConversionPattern<MatmulOp> {
             .getResult(0);
     Value acc = linalg::MatmulOp::create(
                     rewriter, loc, TypeRange{accType},
-                    ValueRange{adaptor.getInput(), adaptor.getWeight()},
+                    ValueRange{input, adaptor.getWeight()},
                     ValueRange{filled})
                     .getResult(0);
     FailureOr<Value> init = emptyLike(rewriter, loc, resultType, sources, op);
@@ -678,10 +697,6 @@ LogicalResult checkSupported(Operation *op) {
     return checkElementwise(op, cast.getType(), cast.getRounding(),
                             cast.getOverflow());
   }
-  if (auto conv = dyn_cast<Conv2DOp>(op))
-    return checkSignedOperands(op, conv.getInput());
-  if (auto matmul = dyn_cast<MatmulOp>(op))
-    return checkSignedOperands(op, matmul.getInput());
   return success();
 }
 

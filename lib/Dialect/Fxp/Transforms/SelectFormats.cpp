@@ -187,6 +187,7 @@ LogicalResult SelectFormatsPass::selectActivation(ObserveOp observer) {
   options.wordLength = wordLength;
   options.msbOutlierFraction = msbOutlierFraction;
   options.percentile = percentile;
+  options.unsignedWhenNonNegative = unsignedActivations;
   FormatChoice choice = selectFormat(*histogram, activationPolicy, options);
   setChoice(observer, FixedType::get(&getContext(), choice.format),
             choice.overflowFraction, choice.underflowFraction);

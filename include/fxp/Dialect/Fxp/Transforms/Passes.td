@@ -228,6 +228,10 @@ def SelectFormats : Pass<"fxp-select-formats", "::mlir::func::FuncOp"> {
            "msb policy: fraction of activation values allowed to saturate">,
     Option<"percentile", "percentile", "double", /*default=*/"99.99",
            "percentile policy: percentile of |x| to cover">,
+    Option<"unsignedActivations", "unsigned-activations", "bool",
+           /*default=*/"false",
+           "Unsigned formats for activations that are never negative "
+           "(after ReLU): one more fraction bit">,
   ];
 }
 
