@@ -122,8 +122,10 @@ int mlir::fxp::driver::quantizeMain(int argc, char **argv) {
       cl::Positional, cl::desc("<model.onnx | model.mlir | model.mlirbc>"),
       cl::Required, cl::cat(category));
   static cl::opt<std::string> calibrationPath(
-      "calibration", cl::desc("Calibration images (NPY or IDX, .gz)"),
-      cl::Required, cl::cat(category));
+      "calibration",
+      cl::desc("Calibration images (NPY or IDX, .gz); not needed with "
+               "--statistics"),
+      cl::cat(category));
   static cl::opt<int64_t> calibrationLimit(
       "calibration-limit",
       cl::desc("Calibrate on the first N samples (0: all)"), cl::init(200),
@@ -197,6 +199,8 @@ int mlir::fxp::driver::quantizeMain(int argc, char **argv) {
                  << step << "\n";
   };
 
+  if (calibrationPath.empty() == statisticsPath.empty())
+    return fail("give either --calibration DATA or --statistics FILE");
   if (!parseSelectionPolicy(policy))
     return fail("unknown policy '" + policy +
                 "' (expected msb, msb-mse, minmax, percentile, entropy or "
