@@ -153,7 +153,7 @@ int mlir::fxp::driver::quantizeMain(int argc, char **argv) {
       "msb-outlier-fraction",
       cl::desc("msb policy: fraction of activation values allowed to "
                "saturate"),
-      cl::init(0.01), cl::cat(category));
+      cl::init(0.001), cl::cat(category));
   static cl::opt<bool> unsignedActivations(
       "unsigned-activations",
       cl::desc("Unsigned formats for never-negative activations (after "

@@ -16,16 +16,17 @@ func.func @activation(%arg0: tensor<8xf32>) -> tensor<8xf32> {
 
 // -----
 
-// 995 values with MSBs in 2^-4..2^-2 and 5 outliers (0.5%) at 2^5: msb lets
-// the outliers saturate (highest bit 2^-2, F = 8), minmax covers 40.0
-// (F = 1) and loses 60% of the values (2^-4 and 2^-3) to underflow.
+// 9995 values with MSBs in 2^-4..2^-2 and 5 outliers (0.05%, below the
+// default msb-outlier-fraction 0.1%) at 2^5: msb lets the outliers saturate
+// (highest bit 2^-2, F = 8), minmax covers 40.0 (F = 1) and loses 60% of
+// the values (2^-4 and 2^-3) to underflow.
 // CHECK-LABEL: func.func @outliers
-// MSB: {format = !fxp.fixed<s8, 8>, overflow = 5.000000e-03 : f64
+// MSB: {format = !fxp.fixed<s8, 8>, overflow = 5.000000e-04 : f64
 // MSB-SAME: underflow = 0.000000e+00 : f64
 // MINMAX: {format = !fxp.fixed<s8, 1>, overflow = 0.000000e+00 : f64
 // MINMAX-SAME: underflow = 6.000000e-01 : f64
 func.func @outliers(%arg0: tensor<8xf32>) -> tensor<8xf32> {
-  %0 = fxp.observe "y" %arg0 {stats = #fxp.stats<count = 1000, zeros = 0, min = 0.1, max = 40.0, msb -4: [300, 300, 395, 0, 0, 0, 0, 0, 0, 5]>} : tensor<8xf32>
+  %0 = fxp.observe "y" %arg0 {stats = #fxp.stats<count = 10000, zeros = 0, min = 0.1, max = 40.0, msb -4: [3000, 3000, 3995, 0, 0, 0, 0, 0, 0, 5]>} : tensor<8xf32>
   return %0 : tensor<8xf32>
 }
 

@@ -224,7 +224,7 @@ def SelectFormats : Pass<"fxp-select-formats", "::mlir::func::FuncOp"> {
            /*default=*/"\"msb\"",
            "Weight policy (msb covers the largest magnitude for weights)">,
     Option<"msbOutlierFraction", "msb-outlier-fraction", "double",
-           /*default=*/"0.01",
+           /*default=*/"0.001",
            "msb policy: fraction of activation values allowed to saturate">,
     Option<"percentile", "percentile", "double", /*default=*/"99.99",
            "percentile policy: percentile of |x| to cover">,
