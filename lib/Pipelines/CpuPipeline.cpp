@@ -67,8 +67,9 @@ void fxp::buildLowerToCpuPipeline(OpPassManager &pm,
 void fxp::registerPipelines() {
   PassPipelineRegistration<LowerToCpuOptions>(
       "fxp-lower-to-cpu",
-      "Lower float or integer programs on tensors (linalg, tensor, arith, "
-      "math) to the LLVM dialect for CPU execution: element-wise fusion, "
+      "Lower float, fixed-point or integer programs on tensors (fxp, "
+      "linalg, tensor, arith, math) to the LLVM dialect for CPU execution: "
+      "convert-fxp-to-arith, element-wise fusion, "
       "one-shot bufferization across function boundaries, ownership-based "
       "deallocation, linalg to loops, conversions to LLVM",
       buildLowerToCpuPipeline);
