@@ -47,9 +47,12 @@ stdout gets exactly one table. Columns:
   int8 workers, each validating --pytorch-repeats times). "-" for float rows.
 
 --json PATH writes {"rows": [...], "limit", "policies", "statistics",
-"total_wall_seconds", ...} with every row's numbers.
+"quant_sha256", "total_wall_seconds", ...} with every row's numbers. The
+quant binary is hashed before and after every run; if it changes mid-way
+(relinked by a concurrent build) the script stops rather than mix binaries.
 """
 import argparse
+import hashlib
 import json
 import os
 import shutil
@@ -84,6 +87,11 @@ def wait_for_binary(path, attempts=30, delay=10.0):
     sys.exit(f"quantize_policies: {path} is missing or not runnable")
 
 
+def binary_digest(path):
+    with open(path, "rb") as f:
+        return hashlib.sha256(f.read()).hexdigest()
+
+
 def mean_percent(tensors, field):
     values = [t[field] for t in tensors if t.get(field) is not None]
     return 100.0 * sum(values) / len(values) if values else None
@@ -102,11 +110,17 @@ def run_quant(args, policy, outdir, statistics):
         cmd += ["--calibration", os.path.join(args.data, "train-images-idx3-ubyte.gz"),
                 "--calibration-limit", str(CALIBRATION_IMAGES)]
     log(f"policy {policy}: {' '.join(cmd)}")
+    digest = binary_digest(args.quant)
+    if digest != args.quant_digest:
+        raise RuntimeError(f"{args.quant} changed since the first run (relinked?); "
+                           "the rows would not come from one binary: rerun")
     start = time.perf_counter()
     # quant's progress (stderr) passes through; its summary table (stdout)
     # also goes to stderr so that stdout carries only this script's table.
     subprocess.run(cmd, check=True, stdout=sys.stderr)
     wall = time.perf_counter() - start
+    if binary_digest(args.quant) != args.quant_digest:
+        raise RuntimeError(f"{args.quant} changed during the {policy} run (relinked?): rerun")
     with open(os.path.join(outdir, "report.json")) as f:
         report = json.load(f)
     if report.get("policy") != policy:
@@ -200,6 +214,7 @@ def main():
         parser.error("--policies: duplicates")
     args.quant = os.path.abspath(args.quant)
     wait_for_binary(args.quant)
+    args.quant_digest = binary_digest(args.quant)
 
     if args.work_dir:
         workdir = os.path.abspath(args.work_dir)
@@ -274,7 +289,9 @@ def main():
             json.dump({"rows": rows, "limit": args.limit, "validation_images": count,
                        "policies": policies, "calibration_images": CALIBRATION_IMAGES,
                        "normalize": NORMALIZE, "model": os.path.relpath(args.model, ROOT),
-                       "quant": args.quant, "total_wall_seconds": total_wall}, f, indent=2)
+                       "quant": args.quant, "quant_sha256": args.quant_digest,
+                       "statistics": "first policy's calibration, shared via --statistics",
+                       "total_wall_seconds": total_wall}, f, indent=2)
             f.write("\n")
         log(f"wrote {args.json}")
 
