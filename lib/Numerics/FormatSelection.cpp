@@ -463,31 +463,45 @@ template <typename Cost> static int argminPosition(int lo, int hi, Cost cost) {
   return best;
 }
 
-/// KL(P || Q) of the clipping threshold 2^(p+1) (TensorRT's entropy
-/// calibration on a power-of-two grid): P is the distribution of |x| over
-/// the fine bins below the threshold, with the clipped mass added to the
-/// last bin; Q quantizes P to the format's levels (each level's mass spread
-/// over the non-empty bins it rounds, in proportion to their widths).
+/// KL(P || Q) of the clipping threshold 2^(p+1), as TensorRT's entropy
+/// calibration computes it, on the fine bins instead of 2048 linear ones:
+/// P is the distribution of |x| below the threshold with the clipped mass
+/// added to the last bin; Q quantizes the histogram below the threshold
+/// *without* the clipped mass to the format's levels (each level's mass
+/// spread over its non-empty bins in proportion to their widths), so
+/// clipping a heavy tail or a spike costs what it should. Zero entries of Q
+/// where P is not zero are smoothed (eps = 1e-4, as TensorRT/MXNet do).
 static double klDivergence(const std::vector<MagnitudeBin> &bins,
                            const FixedFormat &format, int p) {
   double threshold = std::ldexp(1.0, p + 1);
-  std::vector<MagnitudeBin> clipped;
-  double outliers = 0, total = 0;
+  std::vector<MagnitudeBin> kept;
+  double outliers = 0, total = 0, keptTotal = 0;
   for (const MagnitudeBin &bin : bins) {
     total += bin.count;
-    if (bin.upper <= threshold)
-      clipped.push_back(bin);
-    else
+    if (bin.upper <= threshold) {
+      kept.push_back(bin);
+      keptTotal += bin.count;
+    } else {
       outliers += bin.count;
+    }
   }
+  // P: the kept bins, plus the clipped mass in the last bin below the
+  // threshold (added as an empty bin of Q when it holds no value itself).
+  std::vector<double> pCounts;
+  for (const MagnitudeBin &bin : kept)
+    pCounts.push_back(bin.count);
   if (outliers > 0) {
     unsigned last = ValueHistogram::kNumSubBins - 1;
-    if (clipped.empty() || clipped.back().position != p ||
-        clipped.back().subBin != last)
-      clipped.push_back(
+    if (kept.empty() || kept.back().position != p ||
+        kept.back().subBin != last) {
+      kept.push_back(
           {p, last, ValueHistogram::binLowerEdge(p, last), threshold, 0.0});
-    clipped.back().count += outliers;
+      pCounts.push_back(0.0);
+    }
+    pCounts.back() += outliers;
   }
+  if (kept.empty() || keptTotal == 0)
+    return std::numeric_limits<double>::infinity();
 
   double lsb = format.lsb();
   double levels = double(format.maxStored());
@@ -495,22 +509,37 @@ static double klDivergence(const std::vector<MagnitudeBin> &bins,
     return std::min(levels,
                     std::floor((bin.lower + bin.upper) / 2 / lsb + 0.5));
   };
-  double divergence = 0;
-  // Bins are sorted, so the bins of one level are consecutive.
-  for (size_t begin = 0; begin < clipped.size();) {
-    double level = levelOf(clipped[begin]);
+  // Q over the same bins (bins are sorted: a level's bins are consecutive).
+  std::vector<double> q(kept.size(), 0.0);
+  for (size_t begin = 0; begin < kept.size();) {
+    double level = levelOf(kept[begin]);
     size_t end = begin;
     double mass = 0, width = 0;
-    while (end < clipped.size() && levelOf(clipped[end]) == level) {
-      mass += clipped[end].count;
-      width += clipped[end].upper - clipped[end].lower;
+    while (end < kept.size() && levelOf(kept[end]) == level) {
+      mass += kept[end].count;
+      if (kept[end].count > 0)
+        width += kept[end].upper - kept[end].lower;
       ++end;
     }
-    for (size_t i = begin; i < end; ++i) {
-      double q = mass * (clipped[i].upper - clipped[i].lower) / width;
-      divergence += clipped[i].count / total * std::log(clipped[i].count / q);
-    }
+    for (size_t i = begin; i < end; ++i)
+      if (kept[i].count > 0)
+        q[i] = mass * (kept[i].upper - kept[i].lower) / width / keptTotal;
     begin = end;
+  }
+  // Smoothing: zeros of Q get eps, taken evenly from its non-zero entries.
+  constexpr double eps = 1e-4;
+  size_t zeros = 0;
+  for (double v : q)
+    zeros += v == 0.0;
+  double take = zeros ? eps * double(zeros) / double(q.size() - zeros) : 0.0;
+  if (zeros == q.size())
+    return std::numeric_limits<double>::infinity();
+  double divergence = 0;
+  for (size_t i = 0; i < q.size(); ++i) {
+    double qi = q[i] == 0.0 ? eps : q[i] - take;
+    double pi = pCounts[i] / total;
+    if (pi > 0)
+      divergence += pi * std::log(pi / std::max(qi, 1e-300));
   }
   return divergence;
 }

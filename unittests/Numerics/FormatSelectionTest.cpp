@@ -499,4 +499,22 @@ TEST(FormatSelection, BiasUsesTheAccumulatorFormat) {
   EXPECT_EQ(biases[1], s(32, 7));
 }
 
+TEST(FormatSelection, EntropyDoesNotClipASpike) {
+  // A normalized Fashion-MNIST-like input: half the values are the
+  // background (-0.81), the rest the other 255 intensities. Building Q from
+  // the histogram with the clipped mass (instead of without it, as TensorRT
+  // does) made clipping the spike free and chose a range of +-0.25.
+  std::vector<float> values;
+  for (int i = 0; i < 5000; ++i)
+    values.push_back((0.0f / 255.0f - 0.286f) / 0.353f);
+  for (int i = 0; i < 5000; ++i) {
+    int pixel = 1 + (i * 37) % 255; // the other 255 intensities
+    values.push_back((float(pixel) / 255.0f - 0.286f) / 0.353f);
+  }
+  FormatChoice choice =
+      selectFormat(histogramOf(values), SelectionPolicy::Entropy);
+  EXPECT_GE(-choice.format.minReal(), 0.8102);
+  EXPECT_LT(choice.overflowFraction, 0.5);
+}
+
 } // namespace
