@@ -77,7 +77,7 @@ def Fxp_QuantizeOp : Fxp_Op<"quantize", [Pure]> {
                        OptionalAttr<I64Attr>:$seed);
   let results = (outs Fxp_FixedLike:$result);
   let assemblyFormat = [{
-    $input custom<ConversionModes>($rounding, $overflow, $seed) attr-dict
+    $input `` custom<ConversionModes>($rounding, $overflow, $seed) attr-dict
     `:` type($input) `to` type($result)
   }];
   let hasVerifier = 1;
@@ -141,7 +141,7 @@ def Fxp_CastOp : Fxp_Op<"cast", [Pure]> {
                        OptionalAttr<I64Attr>:$seed);
   let results = (outs Fxp_FixedLike:$result);
   let assemblyFormat = [{
-    $input custom<ConversionModes>($rounding, $overflow, $seed) attr-dict
+    $input `` custom<ConversionModes>($rounding, $overflow, $seed) attr-dict
     `:` type($input) `to` type($result)
   }];
   let hasVerifier = 1;
