@@ -73,7 +73,6 @@ static std::vector<TensorStatistics> takeConstantObservers(ModuleOp module) {
   return statistics;
 }
 
-
 llvm::Expected<CalibrationResult>
 driver::calibrate(ModuleOp module, const DatasetOptions &options) {
   auto error = [](const llvm::Twine &message) {

@@ -50,7 +50,9 @@ static int fail(const llvm::Twine &message) {
   return 1;
 }
 
-static int fail(llvm::Error error) { return fail(llvm::toString(std::move(error))); }
+static int fail(llvm::Error error) {
+  return fail(llvm::toString(std::move(error)));
+}
 
 namespace {
 
@@ -131,8 +133,7 @@ int mlir::fxp::driver::quantizeMain(int argc, char **argv) {
       cl::desc("Calibrate on the first N samples (0: all)"), cl::init(200),
       cl::cat(category));
   static cl::opt<std::string> statisticsPath(
-      "statistics",
-      cl::desc("Use this statistics file instead of calibrating"),
+      "statistics", cl::desc("Use this statistics file instead of calibrating"),
       cl::cat(category));
   static cl::opt<std::string> validationPath(
       "validation", cl::desc("Validation images (NPY or IDX, .gz)"),
@@ -169,12 +170,13 @@ int mlir::fxp::driver::quantizeMain(int argc, char **argv) {
       "exclude", cl::desc("Node names to keep in float (comma separated)"),
       cl::CommaSeparated, cl::cat(category));
   static cl::list<std::string> excludeKinds(
-      "exclude-kinds", cl::desc("Node kinds to keep in float: conv, matmul, "
-                                "add, pool (comma separated)"),
+      "exclude-kinds",
+      cl::desc("Node kinds to keep in float: conv, matmul, "
+               "add, pool (comma separated)"),
       cl::CommaSeparated, cl::cat(category));
-  static cl::opt<std::string> outputDir(
-      "o", cl::desc("Output directory"), cl::value_desc("OUTDIR"),
-      cl::Required, cl::cat(category));
+  static cl::opt<std::string> outputDir("o", cl::desc("Output directory"),
+                                        cl::value_desc("OUTDIR"), cl::Required,
+                                        cl::cat(category));
   static cl::opt<int64_t> batchSize("batch", cl::desc("Samples per batch"),
                                     cl::init(64), cl::cat(category));
   static cl::opt<unsigned> threads("num-threads",
@@ -294,8 +296,8 @@ int mlir::fxp::driver::quantizeMain(int argc, char **argv) {
       report.min = stats->min();
       report.max = stats->max();
     }
-    report.format = dyn_cast_or_null<FixedType>(
-        observer.getFormat().value_or(Type()));
+    report.format =
+        dyn_cast_or_null<FixedType>(observer.getFormat().value_or(Type()));
     report.overflow = observer.getOverflowAttr()
                           ? observer.getOverflowAttr().getValueAsDouble()
                           : 0.0;
@@ -391,12 +393,10 @@ int mlir::fxp::driver::quantizeMain(int argc, char **argv) {
   };
   llvm::json::Array tensorRows;
   for (const TensorReport &tensor : tensors) {
-    llvm::json::Object row{{"name", tensor.name},
-                           {"kind", tensor.kind},
-                           {"min", tensor.min},
-                           {"max", tensor.max},
-                           {"overflow", tensor.overflow},
-                           {"underflow", tensor.underflow}};
+    llvm::json::Object row{
+        {"name", tensor.name},         {"kind", tensor.kind},
+        {"min", tensor.min},           {"max", tensor.max},
+        {"overflow", tensor.overflow}, {"underflow", tensor.underflow}};
     if (tensor.format) {
       row["format"] = formatJson(tensor.format);
       row["format_text"] = formatText(tensor.format);
@@ -414,10 +414,10 @@ int mlir::fxp::driver::quantizeMain(int argc, char **argv) {
       {"unsigned_activations", unsignedActivations.getValue()},
       {"msb_outlier_fraction", msbOutlierFraction.getValue()},
       {"calibration",
-       llvm::json::Object{
-           {"data", statisticsPath.empty() ? calibrationPath.getValue()
-                                           : statisticsPath.getValue()},
-           {"limit", calibrationLimit.getValue()}}},
+       llvm::json::Object{{"data", statisticsPath.empty()
+                                       ? calibrationPath.getValue()
+                                       : statisticsPath.getValue()},
+                          {"limit", calibrationLimit.getValue()}}},
       {"validation", llvm::json::Object{{"data", validationPath.getValue()},
                                         {"samples", floatRun->samples}}},
       {"float", llvm::json::Object{{"top1", *floatRun->top1},
@@ -443,8 +443,9 @@ int mlir::fxp::driver::quantizeMain(int argc, char **argv) {
   }
 
   // The seed's validation table.
-  std::string quantizedLabel = llvm::formatv(
-      "fxp fixed point ({0}, {1}-bit)", policy.getValue(), wordLength.getValue());
+  std::string quantizedLabel =
+      llvm::formatv("fxp fixed point ({0}, {1}-bit)", policy.getValue(),
+                    wordLength.getValue());
   llvm::outs() << llvm::formatv("{0,-34}{1,-22}{2,18}\n", "implementation",
                                 "metric (top-1)", "learnable bytes");
   llvm::outs() << llvm::formatv(
@@ -462,9 +463,9 @@ int mlir::fxp::driver::quantizeMain(int argc, char **argv) {
   llvm::outs() << llvm::formatv(
       "top-1 change {0:F2} pp; learnable memory -{1:F1}%\n",
       (*fixedRun->top1 - *floatRun->top1) * 100,
-      floatBytes ? 100.0 * double(floatBytes - quantizedBytes) /
-                       double(floatBytes)
-                 : 0.0);
+      floatBytes
+          ? 100.0 * double(floatBytes - quantizedBytes) / double(floatBytes)
+          : 0.0);
   llvm::outs() << "wrote " << outPath("report.json") << ", "
                << outPath("quantized.mlir") << ", " << outPath("stats.json")
                << ", " << outPath("heatmap.svg") << ", "

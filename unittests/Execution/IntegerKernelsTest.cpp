@@ -39,7 +39,8 @@ protected:
   std::vector<float> run(llvm::StringRef source,
                          std::vector<std::vector<float>> inputs,
                          std::vector<std::vector<int64_t>> shapes) {
-    OwningOpRef<ModuleOp> module = parseSourceString<ModuleOp>(source, &context);
+    OwningOpRef<ModuleOp> module =
+        parseSourceString<ModuleOp>(source, &context);
     EXPECT_TRUE(module);
     if (!module)
       return {};
@@ -62,7 +63,8 @@ protected:
   MLIRContext context;
 };
 
-/// Exact round(a * 2^-shift), ties away from zero (shift > 0), else a << -shift.
+/// Exact round(a * 2^-shift), ties away from zero (shift > 0), else a <<
+/// -shift.
 int64_t referenceShift(int64_t a, int shift) {
   if (shift <= 0)
     return a * (int64_t(1) << -shift);
@@ -80,12 +82,12 @@ TEST_F(IntegerKernelsTest, QuantizeDequantizeMatchesNumericsCore) {
       %d = fxp.dequantize %q : tensor<?x!fxp.fixed<s8, 3>> to tensor<?xf32>
       return %d : tensor<?xf32>
     })mlir";
-  std::vector<float> input = {0.03125f, 2.1f,    16.25f,  -16.25f, 0.0625f,
-                              -0.0625f, 0.1875f, -0.1875f, -0.0f,  1e30f,
-                              -1e30f,   std::numeric_limits<float>::quiet_NaN(),
-                              15.9375f, -16.0f,  -16.0625f};
-  std::vector<float> output =
-      run(source, {input}, {{int64_t(input.size())}});
+  std::vector<float> input = {
+      0.03125f, 2.1f,     16.25f,   -16.25f,
+      0.0625f,  -0.0625f, 0.1875f,  -0.1875f,
+      -0.0f,    1e30f,    -1e30f,   std::numeric_limits<float>::quiet_NaN(),
+      15.9375f, -16.0f,   -16.0625f};
+  std::vector<float> output = run(source, {input}, {{int64_t(input.size())}});
   ASSERT_EQ(output.size(), input.size());
   FixedFormat format{true, 8, 3};
   for (size_t i = 0; i < input.size(); ++i) {
@@ -113,8 +115,8 @@ TEST_F(IntegerKernelsTest, AddAlignsRoundsTiesAwayAndSaturates) {
     a.push_back(float(i) / 64.0f);
     b.push_back(float((i * 7) % 256 - 128) / 16.0f);
   }
-  std::vector<float> output = run(source, {a, b}, {{int64_t(a.size())},
-                                                   {int64_t(b.size())}});
+  std::vector<float> output =
+      run(source, {a, b}, {{int64_t(a.size())}, {int64_t(b.size())}});
   ASSERT_EQ(output.size(), a.size());
   FixedFormat result{true, 8, 3};
   for (size_t i = 0; i < a.size(); ++i) {
@@ -174,12 +176,10 @@ TEST_F(IntegerKernelsTest, ConvPerChannelBiasAndFusedRelu) {
       for (int p = 0; p < 4; ++p) {
         int64_t acc = bias[f];
         for (int c = 0; c < 2; ++c)
-          acc += int64_t(std::lround(input[(n * 2 + c) * 4 + p] * 16)) *
-                 w[f][c];
-        int64_t stored =
-            std::max<int64_t>(saturate(referenceShift(acc, 4 + fw[f] - 3),
-                                       result),
-                              0);
+          acc +=
+              int64_t(std::lround(input[(n * 2 + c) * 4 + p] * 16)) * w[f][c];
+        int64_t stored = std::max<int64_t>(
+            saturate(referenceShift(acc, 4 + fw[f] - 3), result), 0);
         EXPECT_EQ(output[(n * 2 + f) * 4 + p], float(toReal(stored, result)))
             << "n " << n << " f " << f << " p " << p;
       }
@@ -208,13 +208,15 @@ TEST_F(IntegerKernelsTest, UnsignedActivationsThroughConvAndPool) {
   convSource.replace(at, std::string("-> tensor<?x1x1x1xf32> {").size(),
                      "-> tensor<?x1x2x2xf32> {");
   // 15.9375 = 255/16 stays 255 as u8; the pool averages stored values.
-  std::vector<float> input = {15.9375f, 8.0f, 0.0f, 0.5f, -1.0f, 20.0f, 1.0f, 1.0f};
+  std::vector<float> input = {15.9375f, 8.0f,  0.0f, 0.5f,
+                              -1.0f,    20.0f, 1.0f, 1.0f};
   std::vector<float> output = run(source, {input}, {{2, 1, 2, 2}});
-  // (255 + 128 + 0 + 8) / 4 = 97.75 -> 98; (0 + 255 + 16 + 16) / 4 = 71.75 -> 72.
+  // (255 + 128 + 0 + 8) / 4 = 97.75 -> 98; (0 + 255 + 16 + 16) / 4 = 71.75
+  // -> 72.
   std::vector<float> expected = {98.0f / 16, 72.0f / 16};
   EXPECT_EQ(output, expected);
   std::vector<float> conv = run(convSource, {input}, {{2, 1, 2, 2}});
-  std::vector<float> expectedConv = {-16.0f, -8.0f, 0.0f, -0.5f,
+  std::vector<float> expectedConv = {-16.0f, -8.0f,  0.0f,  -0.5f,
                                      0.0f,   -16.0f, -1.0f, -1.0f};
   EXPECT_EQ(conv, expectedConv);
 }
@@ -229,8 +231,8 @@ TEST_F(IntegerKernelsTest, GlobalAveragePoolRoundsTiesAway) {
     })mlir";
   // Sums 1, -1, 3, -3, 5 over 4 values at F = 1: 2*sum/4 = 0.5, -0.5, 1.5,
   // -1.5, 2.5 -> ties away from zero: 1, -1, 2, -2, 3 (halves).
-  std::vector<float> input = {1, 0, 0, 0, -1, 0, 0, 0, 2, 1, 0, 0,
-                              -2, -1, 0, 0, 2, 2, 1, 0};
+  std::vector<float> input = {1, 0, 0,  0,  -1, 0, 0, 0, 2, 1,
+                              0, 0, -2, -1, 0,  0, 2, 2, 1, 0};
   std::vector<float> output = run(source, {input}, {{5, 1, 2, 2}});
   std::vector<float> expected = {0.5f, -0.5f, 1.0f, -1.0f, 1.5f};
   EXPECT_EQ(output, expected);

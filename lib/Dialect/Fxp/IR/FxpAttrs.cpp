@@ -73,10 +73,10 @@ void OverflowModeAttr::print(AsmPrinter &printer) const {
 // StatsAttr
 //===----------------------------------------------------------------------===//
 
-LogicalResult
-StatsAttr::verify(function_ref<InFlightDiagnostic()> emitError,
-                  uint64_t count, uint64_t zeros, FloatAttr min, FloatAttr max,
-                  int64_t lowest, ArrayRef<uint64_t> msb) {
+LogicalResult StatsAttr::verify(function_ref<InFlightDiagnostic()> emitError,
+                                uint64_t count, uint64_t zeros, FloatAttr min,
+                                FloatAttr max, int64_t lowest,
+                                ArrayRef<uint64_t> msb) {
   uint64_t total = zeros;
   for (uint64_t c : msb) {
     if (c > count || total > count - c)

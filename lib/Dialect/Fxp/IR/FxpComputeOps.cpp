@@ -24,16 +24,16 @@ constexpr unsigned kMaxKernelWidth = 16;
 constexpr unsigned kAccumulatorWidth = 32;
 
 FixedType elementOf(Value value) {
-  return cast<FixedType>(cast<RankedTensorType>(value.getType())
-                             .getElementType());
+  return cast<FixedType>(
+      cast<RankedTensorType>(value.getType()).getElementType());
 }
 
 LogicalResult verifyRank(Operation *op, Value value, int64_t rank,
                          StringRef what) {
   auto type = cast<RankedTensorType>(value.getType());
   if (type.getRank() != rank)
-    return op->emitOpError() << what << " must have rank " << rank
-                             << ", got " << type;
+    return op->emitOpError()
+           << what << " must have rank " << rank << ", got " << type;
   return verifyFixedPointShape(op, type, what);
 }
 
@@ -41,12 +41,12 @@ LogicalResult verifyRank(Operation *op, Value value, int64_t rank,
 LogicalResult verifyActivation(Operation *op, Value value, StringRef what) {
   FixedType type = elementOf(value);
   if (type.isPerAxis())
-    return op->emitOpError() << what << " must have a per-tensor format, got "
-                             << type;
+    return op->emitOpError()
+           << what << " must have a per-tensor format, got " << type;
   if (type.getWidth() > kMaxKernelWidth)
-    return op->emitOpError() << what << " word length " << type.getWidth()
-                             << " exceeds the kernel limit of "
-                             << kMaxKernelWidth << " bits";
+    return op->emitOpError()
+           << what << " word length " << type.getWidth()
+           << " exceeds the kernel limit of " << kMaxKernelWidth << " bits";
   return success();
 }
 
@@ -57,13 +57,13 @@ LogicalResult verifyWeight(Operation *op, Value weight, int32_t channelAxis) {
   if (!type.getIsSigned())
     return op->emitOpError() << "weight format must be signed, got " << type;
   if (type.getWidth() > kMaxKernelWidth)
-    return op->emitOpError() << "weight word length " << type.getWidth()
-                             << " exceeds the kernel limit of "
-                             << kMaxKernelWidth << " bits";
+    return op->emitOpError()
+           << "weight word length " << type.getWidth()
+           << " exceeds the kernel limit of " << kMaxKernelWidth << " bits";
   if (type.isPerAxis() && *type.getAxis() != channelAxis)
-    return op->emitOpError() << "per-axis weight format must be on axis "
-                             << channelAxis << " (output channels), got "
-                             << type;
+    return op->emitOpError()
+           << "per-axis weight format must be on axis " << channelAxis
+           << " (output channels), got " << type;
   return success();
 }
 
@@ -76,16 +76,14 @@ LogicalResult verifyBias(Operation *op, Value bias, Value input, Value weight,
   if (!ShapedType::isDynamic(channels) && !biasType.isDynamicDim(0) &&
       biasType.getDimSize(0) != channels)
     return op->emitOpError() << "bias must have " << channels
-                             << " elements (output channels), got "
-                             << biasType;
+                             << " elements (output channels), got " << biasType;
   FixedType format = elementOf(bias);
   if (!format.getIsSigned() || format.getWidth() != kAccumulatorWidth)
-    return op->emitOpError() << "bias format must be s"
-                             << kAccumulatorWidth
+    return op->emitOpError() << "bias format must be s" << kAccumulatorWidth
                              << " (the accumulator), got " << format;
   if (format.isPerAxis() && *format.getAxis() != 0)
-    return op->emitOpError() << "per-axis bias format must be on axis 0, got "
-                             << format;
+    return op->emitOpError()
+           << "per-axis bias format must be on axis 0, got " << format;
   FixedType inputFormat = elementOf(input);
   FixedType weightFormat = elementOf(weight);
   unsigned slices =
@@ -227,14 +225,14 @@ LogicalResult GlobalAvgPool2DOp::verify() {
   if (failed(verifyRank(op, getInput(), 4, "input")) ||
       failed(verifyRank(op, getResult(), 4, "result")) ||
       failed(verifyActivation(op, getInput(), "input")) ||
-      failed(verifyResult(op, getResult(),
-                          /*nonNegative=*/!elementOf(getInput()).getIsSigned())))
+      failed(
+          verifyResult(op, getResult(),
+                       /*nonNegative=*/!elementOf(getInput()).getIsSigned())))
     return failure();
   auto input = cast<RankedTensorType>(getInput().getType());
   auto result = cast<RankedTensorType>(getType());
   if (input.isDynamicDim(2) || input.isDynamicDim(3))
-    return emitOpError() << "spatial dimensions must be static, got "
-                         << input;
+    return emitOpError() << "spatial dimensions must be static, got " << input;
   if (failed(verifyDim(op, result.getDimSize(0), input.getDimSize(0),
                        "result batch size")) ||
       failed(verifyDim(op, result.getDimSize(1), input.getDimSize(1),

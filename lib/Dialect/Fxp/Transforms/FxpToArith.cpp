@@ -101,10 +101,10 @@ Value roundingShift(OpBuilder &b, Location loc, Value a, Value shift) {
 
 /// Saturates an i64 to `format` (optionally clamping below at 0) and
 /// truncates to the storage type.
-Value saturate(OpBuilder &b, Location loc, Value value, const FixedFormat &format,
-               bool relu, Type storage) {
-  int64_t lo = relu ? std::max<int64_t>(0, format.minStored())
-                    : format.minStored();
+Value saturate(OpBuilder &b, Location loc, Value value,
+               const FixedFormat &format, bool relu, Type storage) {
+  int64_t lo =
+      relu ? std::max<int64_t>(0, format.minStored()) : format.minStored();
   Value clamped = arith::MaxSIOp::create(b, loc, value, constI64(b, loc, lo));
   clamped = arith::MinSIOp::create(b, loc, clamped,
                                    constI64(b, loc, format.maxStored()));
@@ -119,9 +119,9 @@ Value saturate(OpBuilder &b, Location loc, Value value, const FixedFormat &forma
 
 /// tensor.empty of `type`, taking dynamic sizes from `sources`: dimension i
 /// of the result comes from dimension sources[i].second of sources[i].first.
-FailureOr<Value>
-emptyLike(OpBuilder &b, Location loc, RankedTensorType type,
-          ArrayRef<std::pair<Value, int64_t>> sources, Operation *op) {
+FailureOr<Value> emptyLike(OpBuilder &b, Location loc, RankedTensorType type,
+                           ArrayRef<std::pair<Value, int64_t>> sources,
+                           Operation *op) {
   SmallVector<Value> dynamicSizes;
   for (int64_t d = 0; d < type.getRank(); ++d) {
     if (!type.isDynamicDim(d))
@@ -131,16 +131,49 @@ emptyLike(OpBuilder &b, Location loc, RankedTensorType type,
                         << " is not supported by convert-fxp-to-arith";
       return failure();
     }
-    dynamicSizes.push_back(tensor::DimOp::create(b, loc, sources[d].first,
-                                                 sources[d].second));
+    dynamicSizes.push_back(
+        tensor::DimOp::create(b, loc, sources[d].first, sources[d].second));
   }
-  return tensor::EmptyOp::create(b, loc, type.getShape(),
-                                 type.getElementType(), dynamicSizes)
+  return tensor::EmptyOp::create(b, loc, type.getShape(), type.getElementType(),
+                                 dynamicSizes)
       .getResult();
+}
+
+/// An element-wise linalg.generic over `inputs` (all shaped like the
+/// first) producing `type`, with body `body`; dynamic sizes come from the
+/// first input.
+using BodyBuilder = function_ref<void(OpBuilder &, Location, ValueRange)>;
+
+/// tensor.empty of `type` (sizes as for emptyLike) filled with zero.
+FailureOr<Value> zeroFilled(OpBuilder &b, Location loc, RankedTensorType type,
+                            ArrayRef<std::pair<Value, int64_t>> sources,
+                            Operation *op) {
+  FailureOr<Value> init = emptyLike(b, loc, type, sources, op);
+  if (failed(init))
+    return failure();
+  Value zero = arith::ConstantIntOp::create(b, loc, type.getElementType(), 0);
+  return linalg::FillOp::create(b, loc, ValueRange{zero}, ValueRange{*init})
+      .getResult(0);
 }
 
 SmallVector<utils::IteratorType> parallel(int64_t rank) {
   return SmallVector<utils::IteratorType>(rank, utils::IteratorType::parallel);
+}
+
+FailureOr<Value> buildElementwise(OpBuilder &b, Location loc,
+                                  RankedTensorType type, ValueRange inputs,
+                                  Operation *op, BodyBuilder body) {
+  SmallVector<std::pair<Value, int64_t>> sources;
+  for (int64_t d = 0; d < type.getRank(); ++d)
+    sources.push_back({inputs.front(), d});
+  FailureOr<Value> init = emptyLike(b, loc, type, sources, op);
+  if (failed(init))
+    return failure();
+  SmallVector<AffineMap> maps(inputs.size() + 1,
+                              b.getMultiDimIdentityMap(type.getRank()));
+  return linalg::GenericOp::create(b, loc, type, inputs, ValueRange{*init},
+                                   maps, parallel(type.getRank()), body)
+      .getResult(0);
 }
 
 /// A 1-D i64 constant of per-channel values.
@@ -155,10 +188,10 @@ SmallVector<int64_t> requantShifts(FixedType input, FixedType weight,
                                    FixedType result, int64_t channels) {
   SmallVector<int64_t> shifts;
   for (int64_t c = 0; c < channels; ++c)
-    shifts.push_back(int64_t(input.getFractionLength()) +
-                     weight.getFormat(weight.isPerAxis() ? c : 0)
-                         .fractionLength -
-                     result.getFractionLength());
+    shifts.push_back(
+        int64_t(input.getFractionLength()) +
+        weight.getFormat(weight.isPerAxis() ? c : 0).fractionLength -
+        result.getFractionLength());
   return shifts;
 }
 
@@ -172,7 +205,8 @@ Value buildEpilogue(OpBuilder &b, Location loc, Value acc, Value bias,
   int64_t rank = accType.getRank();
   MLIRContext *context = b.getContext();
   AffineMap identity = AffineMap::getMultiDimIdentityMap(rank, context);
-  AffineMap channel = AffineMap::get(rank, 0, getAffineDimExpr(channelDim, context));
+  AffineMap channel =
+      AffineMap::get(rank, 0, getAffineDimExpr(channelDim, context));
   SmallVector<Value> inputs = {acc, channelConstant(b, loc, shifts)};
   SmallVector<AffineMap> maps = {identity, channel};
   if (bias) {
@@ -188,14 +222,37 @@ Value buildEpilogue(OpBuilder &b, Location loc, Value acc, Value bias,
              [&](OpBuilder &nb, Location nloc, ValueRange args) {
                Value sum = extend(nb, nloc, args[0], /*isSigned=*/true);
                if (bias)
-                 sum = arith::AddIOp::create(
-                     nb, nloc, sum, extend(nb, nloc, args[2], true));
+                 sum = arith::AddIOp::create(nb, nloc, sum,
+                                             extend(nb, nloc, args[2], true));
                Value shifted = roundingShift(nb, nloc, sum, args[1]);
                linalg::YieldOp::create(
                    nb, nloc,
                    saturate(nb, nloc, shifted, format, relu, storage));
              })
       .getResult(0);
+}
+
+/// The tail conv2d and matmul share: the result tensor and the epilogue that
+/// requantizes the i32 accumulator `acc` (channels on dimension 1).
+template <typename KernelOp>
+FailureOr<Value>
+requantizeAccumulator(OpBuilder &b, Location loc, KernelOp op, Value acc,
+                      Value bias, RankedTensorType resultType,
+                      ArrayRef<std::pair<Value, int64_t>> sources) {
+  auto accType = cast<RankedTensorType>(acc.getType());
+  if (accType.isDynamicDim(1)) {
+    op.emitOpError() << "needs a static output channel count";
+    return failure();
+  }
+  FailureOr<Value> init = emptyLike(b, loc, resultType, sources, op);
+  if (failed(init))
+    return failure();
+  FixedType result = fixedElement(op.getResult());
+  SmallVector<int64_t> shifts =
+      requantShifts(fixedElement(op.getInput()), fixedElement(op.getWeight()),
+                    result, accType.getDimSize(1));
+  return buildEpilogue(b, loc, acc, bias, shifts, /*channelDim=*/1, result,
+                       op.getRelu(), *init);
 }
 
 //===----------------------------------------------------------------------===//
@@ -224,9 +281,8 @@ LogicalResult checkElementwise(Operation *op, Type fixedType,
            << "on scalars or vectors is not supported by "
               "convert-fxp-to-arith (fold it with --canonicalize)";
   if (getFixedElementType(fixedType).isPerAxis())
-    return op->emitOpError()
-           << "with a per-axis format is not supported by "
-              "convert-fxp-to-arith";
+    return op->emitOpError() << "with a per-axis format is not supported by "
+                                "convert-fxp-to-arith";
   if (rounding != RoundingMode::NearestAway ||
       overflow != OverflowMode::Saturate)
     return op->emitOpError()
@@ -248,26 +304,16 @@ struct QuantizeLowering : OpConversionPattern<QuantizeOp> {
     auto inputType = cast<RankedTensorType>(op.getInput().getType());
     auto floatType = cast<FloatType>(inputType.getElementType());
     if (!floatType.isF32())
-      return op.emitOpError() << "from " << floatType
-                              << " is not supported (only f32)";
+      return op.emitOpError()
+             << "from " << floatType << " is not supported (only f32)";
     auto type =
         cast<RankedTensorType>(getTypeConverter()->convertType(op.getType()));
     FixedFormat format = getFixedElementType(op.getType()).getFormat();
     Location loc = op.getLoc();
-    SmallVector<std::pair<Value, int64_t>> sources;
-    for (int64_t d = 0; d < type.getRank(); ++d)
-      sources.push_back({adaptor.getInput(), d});
-    FailureOr<Value> init = emptyLike(rewriter, loc, type, sources, op);
-    if (failed(init))
-      return failure();
-    AffineMap identity =
-        rewriter.getMultiDimIdentityMap(type.getRank());
     Type storage = type.getElementType();
-    auto generic = linalg::GenericOp::create(
-        rewriter, loc, type, ValueRange{adaptor.getInput()}, ValueRange{*init},
-        ArrayRef<AffineMap>{identity, identity}, parallel(type.getRank()),
+    FailureOr<Value> result = buildElementwise(
+        rewriter, loc, type, ValueRange{adaptor.getInput()}, op,
         [&](OpBuilder &b, Location l, ValueRange args) {
-          Type f32 = b.getF32Type();
           auto cf = [&](double v) {
             return arith::ConstantOp::create(b, l, b.getF32FloatAttr(v));
           };
@@ -278,18 +324,18 @@ struct QuantizeLowering : OpConversionPattern<QuantizeOp> {
               b, l, rounded, cf(double(format.minStored())));
           clamped = arith::MinimumFOp::create(b, l, clamped,
                                               cf(double(format.maxStored())));
-          Value ordered = arith::CmpFOp::create(
-              b, l, arith::CmpFPredicate::ORD, args[0], args[0]);
-          Value safe = arith::SelectOp::create(b, l, ordered, clamped,
-                                               cf(0.0));
-          (void)f32;
+          Value ordered = arith::CmpFOp::create(b, l, arith::CmpFPredicate::ORD,
+                                                args[0], args[0]);
+          Value safe = arith::SelectOp::create(b, l, ordered, clamped, cf(0.0));
           // Values up to 2^31 are exact in i64; the clamp bounds fit.
           Value stored = arith::FPToSIOp::create(b, l, b.getI64Type(), safe);
           if (storage != b.getI64Type())
             stored = arith::TruncIOp::create(b, l, storage, stored);
           linalg::YieldOp::create(b, l, stored);
         });
-    rewriter.replaceOp(op, generic.getResult(0));
+    if (failed(result))
+      return failure();
+    rewriter.replaceOp(op, *result);
     return success();
   }
 };
@@ -308,18 +354,11 @@ struct DequantizeLowering : OpConversionPattern<DequantizeOp> {
     if (!floatType || !floatType.isF32())
       return op.emitOpError() << "to " << type.getElementType()
                               << " is not supported (only f32)";
-    FixedFormat format = getFixedElementType(op.getInput().getType()).getFormat();
+    FixedFormat format =
+        getFixedElementType(op.getInput().getType()).getFormat();
     Location loc = op.getLoc();
-    SmallVector<std::pair<Value, int64_t>> sources;
-    for (int64_t d = 0; d < type.getRank(); ++d)
-      sources.push_back({adaptor.getInput(), d});
-    FailureOr<Value> init = emptyLike(rewriter, loc, type, sources, op);
-    if (failed(init))
-      return failure();
-    AffineMap identity = rewriter.getMultiDimIdentityMap(type.getRank());
-    auto generic = linalg::GenericOp::create(
-        rewriter, loc, type, ValueRange{adaptor.getInput()}, ValueRange{*init},
-        ArrayRef<AffineMap>{identity, identity}, parallel(type.getRank()),
+    FailureOr<Value> result = buildElementwise(
+        rewriter, loc, type, ValueRange{adaptor.getInput()}, op,
         [&](OpBuilder &b, Location l, ValueRange args) {
           Value real =
               format.isSigned
@@ -329,11 +368,12 @@ struct DequantizeLowering : OpConversionPattern<DequantizeOp> {
                         .getResult();
           Value scale = arith::ConstantOp::create(
               b, l, b.getF32FloatAttr(std::ldexp(1.0, -format.fractionLength)));
-          linalg::YieldOp::create(b, l,
-                                  arith::MulFOp::create(b, l, real, scale)
-                                      .getResult());
+          linalg::YieldOp::create(
+              b, l, arith::MulFOp::create(b, l, real, scale).getResult());
         });
-    rewriter.replaceOp(op, generic.getResult(0));
+    if (failed(result))
+      return failure();
+    rewriter.replaceOp(op, *result);
     return success();
   }
 };
@@ -353,31 +393,24 @@ struct CastLowering : OpConversionPattern<CastOp> {
     FixedFormat to = toType.getFormat();
     int64_t shift = int64_t(from.fractionLength) - to.fractionLength;
     if (shift < -kMaxAlignShift)
-      return op.emitOpError() << "shifts left by " << -shift
-                              << " bits; at most " << kMaxAlignShift
-                              << " are supported";
+      return op.emitOpError()
+             << "shifts left by " << -shift << " bits; at most "
+             << kMaxAlignShift << " are supported";
     auto type =
         cast<RankedTensorType>(getTypeConverter()->convertType(op.getType()));
     Location loc = op.getLoc();
-    SmallVector<std::pair<Value, int64_t>> sources;
-    for (int64_t d = 0; d < type.getRank(); ++d)
-      sources.push_back({adaptor.getInput(), d});
-    FailureOr<Value> init = emptyLike(rewriter, loc, type, sources, op);
-    if (failed(init))
-      return failure();
-    AffineMap identity = rewriter.getMultiDimIdentityMap(type.getRank());
-    auto generic = linalg::GenericOp::create(
-        rewriter, loc, type, ValueRange{adaptor.getInput()}, ValueRange{*init},
-        ArrayRef<AffineMap>{identity, identity}, parallel(type.getRank()),
+    FailureOr<Value> result = buildElementwise(
+        rewriter, loc, type, ValueRange{adaptor.getInput()}, op,
         [&](OpBuilder &b, Location l, ValueRange args) {
           Value value = extend(b, l, args[0], from.isSigned);
           Value shifted = roundingShift(b, l, value, constI64(b, l, shift));
-          linalg::YieldOp::create(
-              b, l,
-              saturate(b, l, shifted, to, /*relu=*/false,
-                       toType.getStorageType()));
+          linalg::YieldOp::create(b, l,
+                                  saturate(b, l, shifted, to, /*relu=*/false,
+                                           toType.getStorageType()));
         });
-    rewriter.replaceOp(op, generic.getResult(0));
+    if (failed(result))
+      return failure();
+    rewriter.replaceOp(op, *result);
     return success();
   }
 };
@@ -429,8 +462,8 @@ struct Conv2DLowering : OpConversionPattern<Conv2DOp> {
         if (!ShapedType::isDynamic(shape[2 + d]))
           shape[2 + d] += padding[d] + padding[d + 2];
       auto paddedType = inputType.clone(shape);
-      Value zero = arith::ConstantIntOp::create(
-          rewriter, loc, inputType.getElementType(), 0);
+      Value zero = arith::ConstantIntOp::create(rewriter, loc,
+                                                inputType.getElementType(), 0);
       input = tensor::PadOp::create(
           rewriter, loc, paddedType, input,
           getAsIndexOpFoldResult(rewriter.getContext(), low),
@@ -439,37 +472,25 @@ struct Conv2DLowering : OpConversionPattern<Conv2DOp> {
     auto resultType =
         cast<RankedTensorType>(getTypeConverter()->convertType(op.getType()));
     auto accType = resultType.clone(rewriter.getI32Type());
-    FailureOr<Value> accInit = emptyLike(
-        rewriter, loc, accType, {{adaptor.getInput(), 0}}, op);
-    if (failed(accInit))
+    FailureOr<Value> filled =
+        zeroFilled(rewriter, loc, accType, {{adaptor.getInput(), 0}}, op);
+    if (failed(filled))
       return failure();
-    Value zero = arith::ConstantIntOp::create(rewriter, loc,
-                                              rewriter.getI32Type(), 0);
-    Value filled =
-        linalg::FillOp::create(rewriter, loc, ValueRange{zero},
-                               ValueRange{*accInit})
-            .getResult(0);
     auto vector2 = [&](ArrayRef<int64_t> values) {
       return DenseIntElementsAttr::get(
           RankedTensorType::get({2}, rewriter.getI64Type()), values);
     };
     Value acc = linalg::Conv2DNchwFchwOp::create(
                     rewriter, loc, TypeRange{accType},
-                    ValueRange{input, adaptor.getWeight()}, ValueRange{filled},
+                    ValueRange{input, adaptor.getWeight()}, ValueRange{*filled},
                     vector2(op.getStrides()), vector2(op.getDilations()))
                     .getResult(0);
-    FailureOr<Value> init =
-        emptyLike(rewriter, loc, resultType, {{adaptor.getInput(), 0}}, op);
-    if (failed(init))
+    FailureOr<Value> result =
+        requantizeAccumulator(rewriter, loc, op, acc, adaptor.getBias(),
+                              resultType, {{adaptor.getInput(), 0}});
+    if (failed(result))
       return failure();
-    int64_t channels = accType.getDimSize(1);
-    SmallVector<int64_t> shifts =
-        requantShifts(fixedElement(op.getInput()), fixedElement(op.getWeight()),
-                      fixedElement(op.getResult()), channels);
-    rewriter.replaceOp(op, buildEpilogue(rewriter, loc, acc, adaptor.getBias(),
-                                         shifts, /*channelDim=*/1,
-                                         fixedElement(op.getResult()),
-                                         op.getRelu(), *init));
+    rewriter.replaceOp(op, *result);
     return success();
   }
 };
@@ -485,34 +506,20 @@ struct MatmulLowering : OpConversionPattern<MatmulOp> {
     auto accType = resultType.clone(rewriter.getI32Type());
     Value input = signedKernelInput(rewriter, loc, adaptor.getInput(),
                                     fixedElement(op.getInput()));
-    SmallVector<std::pair<Value, int64_t>> sources = {
-        {adaptor.getInput(), 0}, {adaptor.getWeight(), 1}};
-    FailureOr<Value> accInit = emptyLike(rewriter, loc, accType, sources, op);
-    if (failed(accInit))
+    SmallVector<std::pair<Value, int64_t>> sources = {{adaptor.getInput(), 0},
+                                                      {adaptor.getWeight(), 1}};
+    FailureOr<Value> filled = zeroFilled(rewriter, loc, accType, sources, op);
+    if (failed(filled))
       return failure();
-    Value zero = arith::ConstantIntOp::create(rewriter, loc,
-                                              rewriter.getI32Type(), 0);
-    Value filled =
-        linalg::FillOp::create(rewriter, loc, ValueRange{zero},
-                               ValueRange{*accInit})
-            .getResult(0);
-    Value acc = linalg::MatmulOp::create(
-                    rewriter, loc, TypeRange{accType},
-                    ValueRange{input, adaptor.getWeight()},
-                    ValueRange{filled})
+    Value acc = linalg::MatmulOp::create(rewriter, loc, TypeRange{accType},
+                                         ValueRange{input, adaptor.getWeight()},
+                                         ValueRange{*filled})
                     .getResult(0);
-    FailureOr<Value> init = emptyLike(rewriter, loc, resultType, sources, op);
-    if (failed(init))
+    FailureOr<Value> result = requantizeAccumulator(
+        rewriter, loc, op, acc, adaptor.getBias(), resultType, sources);
+    if (failed(result))
       return failure();
-    if (accType.isDynamicDim(1))
-      return op.emitOpError() << "needs a static output feature count";
-    SmallVector<int64_t> shifts = requantShifts(
-        fixedElement(op.getInput()), fixedElement(op.getWeight()),
-        fixedElement(op.getResult()), accType.getDimSize(1));
-    rewriter.replaceOp(op, buildEpilogue(rewriter, loc, acc, adaptor.getBias(),
-                                         shifts, /*channelDim=*/1,
-                                         fixedElement(op.getResult()),
-                                         op.getRelu(), *init));
+    rewriter.replaceOp(op, *result);
     return success();
   }
 };
@@ -530,40 +537,32 @@ struct AddLowering : OpConversionPattern<AddOp> {
     int64_t lhsShift = common - lhs.fractionLength;
     int64_t rhsShift = common - rhs.fractionLength;
     if (lhsShift > kMaxAlignShift || rhsShift > kMaxAlignShift)
-      return op.emitOpError() << "operand fraction lengths " << lhs.fractionLength
-                              << " and " << rhs.fractionLength
-                              << " differ by more than " << kMaxAlignShift;
+      return op.emitOpError()
+             << "operand fraction lengths " << lhs.fractionLength << " and "
+             << rhs.fractionLength << " differ by more than " << kMaxAlignShift;
     int64_t shift = common - result.fractionLength;
     Location loc = op.getLoc();
     auto type =
         cast<RankedTensorType>(getTypeConverter()->convertType(op.getType()));
-    SmallVector<std::pair<Value, int64_t>> sources;
-    for (int64_t d = 0; d < type.getRank(); ++d)
-      sources.push_back({adaptor.getLhs(), d});
-    FailureOr<Value> init = emptyLike(rewriter, loc, type, sources, op);
-    if (failed(init))
-      return failure();
-    AffineMap identity = rewriter.getMultiDimIdentityMap(type.getRank());
     bool relu = op.getRelu();
-    auto generic = linalg::GenericOp::create(
-        rewriter, loc, type, ValueRange{adaptor.getLhs(), adaptor.getRhs()},
-        ValueRange{*init}, ArrayRef<AffineMap>{identity, identity, identity},
-        parallel(type.getRank()),
+    FailureOr<Value> sum = buildElementwise(
+        rewriter, loc, type, ValueRange{adaptor.getLhs(), adaptor.getRhs()}, op,
         [&](OpBuilder &b, Location l, ValueRange args) {
-          Value a = arith::ShLIOp::create(b, l,
-                                          extend(b, l, args[0], lhs.isSigned),
-                                          constI64(b, l, lhsShift));
-          Value c = arith::ShLIOp::create(b, l,
-                                          extend(b, l, args[1], rhs.isSigned),
-                                          constI64(b, l, rhsShift));
+          Value a =
+              arith::ShLIOp::create(b, l, extend(b, l, args[0], lhs.isSigned),
+                                    constI64(b, l, lhsShift));
+          Value c =
+              arith::ShLIOp::create(b, l, extend(b, l, args[1], rhs.isSigned),
+                                    constI64(b, l, rhsShift));
           Value sum = arith::AddIOp::create(b, l, a, c);
           Value shifted = roundingShift(b, l, sum, constI64(b, l, shift));
-          linalg::YieldOp::create(
-              b, l,
-              saturate(b, l, shifted, result, relu,
-                       resultFixed.getStorageType()));
+          linalg::YieldOp::create(b, l,
+                                  saturate(b, l, shifted, result, relu,
+                                           resultFixed.getStorageType()));
         });
-    rewriter.replaceOp(op, generic.getResult(0));
+    if (failed(sum))
+      return failure();
+    rewriter.replaceOp(op, *sum);
     return success();
   }
 };
@@ -591,16 +590,12 @@ struct GlobalAvgPoolLowering : OpConversionPattern<GlobalAvgPool2DOp> {
     auto type =
         cast<RankedTensorType>(getTypeConverter()->convertType(op.getType()));
     auto sumType = type.clone(rewriter.getI64Type());
-    FailureOr<Value> sumInit =
-        emptyLike(rewriter, loc, sumType, {{adaptor.getInput(), 0}}, op);
+    FailureOr<Value> filled =
+        zeroFilled(rewriter, loc, sumType, {{adaptor.getInput(), 0}}, op);
     FailureOr<Value> init =
         emptyLike(rewriter, loc, type, {{adaptor.getInput(), 0}}, op);
-    if (failed(sumInit) || failed(init))
+    if (failed(filled) || failed(init))
       return failure();
-    Value zero = constI64(rewriter, loc, 0);
-    Value filled = linalg::FillOp::create(rewriter, loc, ValueRange{zero},
-                                          ValueRange{*sumInit})
-                       .getResult(0);
     MLIRContext *context = rewriter.getContext();
     AffineMap identity = AffineMap::getMultiDimIdentityMap(4, context);
     AffineExpr zeroExpr = getAffineConstantExpr(0, context);
@@ -613,19 +608,18 @@ struct GlobalAvgPoolLowering : OpConversionPattern<GlobalAvgPool2DOp> {
         utils::IteratorType::parallel, utils::IteratorType::parallel,
         utils::IteratorType::reduction, utils::IteratorType::reduction};
     bool isSigned = input.isSigned;
-    Value sum =
-        linalg::GenericOp::create(
-            rewriter, loc, sumType, ValueRange{adaptor.getInput()},
-            ValueRange{filled}, ArrayRef<AffineMap>{identity, reduced},
-            iterators,
-            [&](OpBuilder &b, Location l, ValueRange args) {
-              linalg::YieldOp::create(
-                  b, l,
-                  arith::AddIOp::create(b, l, extend(b, l, args[0], isSigned),
-                                        args[1])
-                      .getResult());
-            })
-            .getResult(0);
+    Value sum = linalg::GenericOp::create(
+                    rewriter, loc, sumType, ValueRange{adaptor.getInput()},
+                    ValueRange{*filled}, ArrayRef<AffineMap>{identity, reduced},
+                    iterators,
+                    [&](OpBuilder &b, Location l, ValueRange args) {
+                      linalg::YieldOp::create(
+                          b, l,
+                          arith::AddIOp::create(
+                              b, l, extend(b, l, args[0], isSigned), args[1])
+                              .getResult());
+                    })
+                    .getResult(0);
     auto generic = linalg::GenericOp::create(
         rewriter, loc, type, ValueRange{sum}, ValueRange{*init},
         ArrayRef<AffineMap>{identity, identity}, parallel(4),
@@ -639,19 +633,19 @@ struct GlobalAvgPoolLowering : OpConversionPattern<GlobalAvgPool2DOp> {
               b, l, negative, arith::SubIOp::create(b, l, zero64, numerator),
               numerator);
           // floor((2|p| + q) / (2q)): nearest, ties away from zero.
-          Value twice = arith::ShLIOp::create(b, l, magnitude,
-                                              constI64(b, l, 1));
+          Value twice =
+              arith::ShLIOp::create(b, l, magnitude, constI64(b, l, 1));
           Value quotient = arith::DivUIOp::create(
-              b, l, arith::AddIOp::create(b, l, twice,
-                                          constI64(b, l, denominator)),
+              b, l,
+              arith::AddIOp::create(b, l, twice, constI64(b, l, denominator)),
               constI64(b, l, 2 * denominator));
           Value rounded = arith::SelectOp::create(
               b, l, negative, arith::SubIOp::create(b, l, zero64, quotient),
               quotient);
-          linalg::YieldOp::create(
-              b, l,
-              saturate(b, l, rounded, result, /*relu=*/false,
-                       resultFixed.getStorageType()));
+          linalg::YieldOp::create(b, l,
+                                  saturate(b, l, rounded, result,
+                                           /*relu=*/false,
+                                           resultFixed.getStorageType()));
         });
     rewriter.replaceOp(op, generic.getResult(0));
     return success();
@@ -705,9 +699,8 @@ struct ConvertFxpToArithPass
   void runOnOperation() override {
     MLIRContext *context = &getContext();
     bool unsupported = false;
-    getOperation().walk([&](Operation *op) {
-      unsupported |= failed(checkSupported(op));
-    });
+    getOperation().walk(
+        [&](Operation *op) { unsupported |= failed(checkSupported(op)); });
     if (unsupported)
       return signalPassFailure();
     FixedToIntegerTypeConverter converter;

@@ -167,8 +167,7 @@ std::optional<Node> matchConv(linalg::Conv2DNchwFchwOp conv, bool fuseRelu) {
     ArrayRef<int64_t> low = pad.getStaticLow();
     ArrayRef<int64_t> high = pad.getStaticHigh();
     if (low.size() != 4 || low[0] != 0 || low[1] != 0 || high[0] != 0 ||
-        high[1] != 0 ||
-        llvm::any_of(low, ShapedType::isDynamic) ||
+        high[1] != 0 || llvm::any_of(low, ShapedType::isDynamic) ||
         llvm::any_of(high, ShapedType::isDynamic))
       return std::nullopt;
     node.padding = {low[2], low[3], high[2], high[3]};
@@ -194,8 +193,7 @@ std::optional<Node> matchConv(linalg::Conv2DNchwFchwOp conv, bool fuseRelu) {
   }
   node.strides = llvm::to_vector(conv.getStrides().getValues<int64_t>());
   node.dilations = llvm::to_vector(conv.getDilations().getValues<int64_t>());
-  std::optional<NodeOutput> output =
-      matchOutput(conv->getResult(0), fuseRelu);
+  std::optional<NodeOutput> output = matchOutput(conv->getResult(0), fuseRelu);
   if (!output)
     return std::nullopt;
   node.output = *output;
@@ -207,8 +205,7 @@ std::optional<Node> matchConv(linalg::Conv2DNchwFchwOp conv, bool fuseRelu) {
 ObserveOp matchGemmBias(Operation *op, Value product) {
   auto generic = dyn_cast_or_null<linalg::GenericOp>(op);
   if (!generic || generic.getNumDpsInputs() != 2 ||
-      generic.getNumLoops() != 2 ||
-      generic.getNumParallelLoops() != 2 ||
+      generic.getNumLoops() != 2 || generic.getNumParallelLoops() != 2 ||
       generic.getDpsInputs()[0] != product)
     return nullptr;
   SmallVector<AffineMap> maps = generic.getIndexingMapsArray();
@@ -298,8 +295,8 @@ std::optional<Node> matchGlobalAvgPool(linalg::GenericOp divide) {
   MLIRContext *context = sum->getContext();
   AffineExpr zero = getAffineConstantExpr(0, context);
   AffineMap reduced = AffineMap::get(
-      4, 0, {getAffineDimExpr(0, context), getAffineDimExpr(1, context), zero,
-             zero},
+      4, 0,
+      {getAffineDimExpr(0, context), getAffineDimExpr(1, context), zero, zero},
       context);
   SmallVector<AffineMap> maps = sum.getIndexingMapsArray();
   SmallVector<utils::IteratorType> iterators = sum.getIteratorTypesArray();
@@ -313,8 +310,7 @@ std::optional<Node> matchGlobalAvgPool(linalg::GenericOp divide) {
   auto fill = sum.getDpsInits()[0].getDefiningOp<linalg::FillOp>();
   if (!fill || !isFloatZero(fill.getInputs()[0]))
     return std::nullopt;
-  auto inputType =
-      dyn_cast<RankedTensorType>(sum.getDpsInputs()[0].getType());
+  auto inputType = dyn_cast<RankedTensorType>(sum.getDpsInputs()[0].getType());
   if (!inputType || inputType.isDynamicDim(2) || inputType.isDynamicDim(3) ||
       divisor.getValueAsDouble() !=
           double(inputType.getDimSize(2) * inputType.getDimSize(3)))

@@ -134,18 +134,15 @@ void QuantizePass::rewrite(const Node &node) {
   ObserveOp final = node.output.final();
   OpBuilder b(final);
   Location loc = node.root->getLoc();
-  MLIRContext *context = &getContext();
   auto floatType = cast<RankedTensorType>(final.getType());
   auto fixedResultType = floatType.clone(getChosenFormat(final));
 
   SmallVector<Value, 2> inputs;
-  for (auto [value, observer] :
-       llvm::zip(node.inputs, node.inputObservers)) {
+  for (auto [value, observer] : llvm::zip(node.inputs, node.inputObservers)) {
     Value current = resolve(value);
     auto type = cast<RankedTensorType>(current.getType());
-    inputs.push_back(QuantizeOp::create(b, loc,
-                                        type.clone(getChosenFormat(observer)),
-                                        current)
+    inputs.push_back(QuantizeOp::create(
+                         b, loc, type.clone(getChosenFormat(observer)), current)
                          .getResult());
   }
   auto constant = [&](ObserveOp observer) -> Value {
@@ -154,8 +151,8 @@ void QuantizePass::rewrite(const Node &node) {
     FixedType format = getChosenFormat(observer);
     DenseElementsAttr payload =
         quantizeConstant(patterns::getObservedConstant(observer), format);
-    return ConstantOp::create(
-               b, NameLoc::get(observer.getNameAttr()), payload, format)
+    return ConstantOp::create(b, NameLoc::get(observer.getNameAttr()), payload,
+                              format)
         .getResult();
   };
   Value weight = constant(node.weight);
@@ -183,7 +180,6 @@ void QuantizePass::rewrite(const Node &node) {
     result = GlobalAvgPool2DOp::create(b, loc, fixedResultType, inputs[0]);
     break;
   }
-  (void)context;
   Value dequantized =
       DequantizeOp::create(b, final.getLoc(), floatType, result);
   final.getResult().replaceAllUsesWith(dequantized);
@@ -196,9 +192,10 @@ void QuantizePass::runOnOperation() {
   llvm::StringSet<> kinds;
   for (const std::string &kind : excludeKinds) {
     if (kind != "conv" && kind != "matmul" && kind != "add" && kind != "pool") {
-      mlir::emitError(module.getLoc()) << "fxp-quantize: unknown node kind '" << kind
-                         << "' in exclude-kinds (expected conv, matmul, add "
-                            "or pool)";
+      mlir::emitError(module.getLoc())
+          << "fxp-quantize: unknown node kind '" << kind
+          << "' in exclude-kinds (expected conv, matmul, add "
+             "or pool)";
       return signalPassFailure();
     }
     kinds.insert(kind);
@@ -208,8 +205,9 @@ void QuantizePass::runOnOperation() {
   llvm::StringSet<> excluded;
   for (const std::string &name : exclude) {
     if (!names.contains(name)) {
-      mlir::emitError(module.getLoc()) << "fxp-quantize: excluded name '" << name
-                         << "' is not a calibration point of the module";
+      mlir::emitError(module.getLoc())
+          << "fxp-quantize: excluded name '" << name
+          << "' is not a calibration point of the module";
       return signalPassFailure();
     }
     excluded.insert(name);

@@ -29,8 +29,8 @@ ValueHistogram histogramFromAttr(StatsAttr stats) {
     if (count == 0)
       continue;
     int position = int(stats.getLowest()) + int(i);
-    histogram.blockAt(ValueHistogram::blockIndex(false, position))
-        [ValueHistogram::kNumSubBins / 2] += count;
+    histogram.blockAt(ValueHistogram::blockIndex(
+        false, position))[ValueHistogram::kNumSubBins / 2] += count;
   }
   histogram.addZeros(stats.getZeros());
   if (stats.getCount() > 0)
@@ -60,8 +60,7 @@ void setChoice(ObserveOp observer, Type format, double overflow,
   observer.setUnderflowAttr(b.getF64FloatAttr(underflow));
 }
 
-struct SelectFormatsPass
-    : fxp::impl::SelectFormatsBase<SelectFormatsPass> {
+struct SelectFormatsPass : fxp::impl::SelectFormatsBase<SelectFormatsPass> {
   using SelectFormatsBase::SelectFormatsBase;
   SelectFormatsPass(const SelectFormatsOptions &options,
                     std::shared_ptr<const HistogramTable> table)
@@ -121,8 +120,7 @@ LogicalResult SelectFormatsPass::selectWeight(ObserveOp observer,
     histogram.includeExtremes(*lo == 0.0f ? 0.0f : *lo,
                               *hi == 0.0f ? 0.0f : *hi);
   }
-  FormatChoice choice =
-      selectFormat(histogram, weightSelectionPolicy, options);
+  FormatChoice choice = selectFormat(histogram, weightSelectionPolicy, options);
   setChoice(observer, FixedType::get(context, choice.format),
             choice.overflowFraction, choice.underflowFraction);
   return success();
@@ -135,12 +133,11 @@ LogicalResult SelectFormatsPass::selectBias(ObserveOp observer,
     return failure();
   auto inputFormat = dyn_cast_or_null<FixedType>(
       node->inputObservers[0].getFormat().value_or(Type()));
-  auto weightFormat = dyn_cast_or_null<FixedType>(
-      node->weight.getFormat().value_or(Type()));
+  auto weightFormat =
+      dyn_cast_or_null<FixedType>(node->weight.getFormat().value_or(Type()));
   if (!inputFormat || !weightFormat)
-    return observer.emitError()
-           << "bias '" << observer.getName()
-           << "': its input or weight has no format";
+    return observer.emitError() << "bias '" << observer.getName()
+                                << "': its input or weight has no format";
   std::vector<float> data = toFloats(values);
   unsigned channels = weightFormat.getNumSlices();
   SmallVector<int32_t> fractions;
@@ -158,10 +155,9 @@ LogicalResult SelectFormatsPass::selectBias(ObserveOp observer,
     underflow += flags.underflow;
   }
   MLIRContext *context = &getContext();
-  Type format =
-      weightFormat.isPerAxis()
-          ? FixedType::get(context, true, 32, 0, fractions)
-          : FixedType::get(context, true, 32, fractions.front());
+  Type format = weightFormat.isPerAxis()
+                    ? FixedType::get(context, true, 32, 0, fractions)
+                    : FixedType::get(context, true, 32, fractions.front());
   double count = data.empty() ? 1.0 : double(data.size());
   setChoice(observer, format, double(overflow) / count,
             double(underflow) / count);
@@ -181,8 +177,8 @@ LogicalResult SelectFormatsPass::selectActivation(ObserveOp observer) {
   }
   if (!histogram)
     return observer.emitError()
-           << "no calibration statistics for '" << observer.getName()
-           << "'" << (table ? " in the statistics file" : " (no `stats`)");
+           << "no calibration statistics for '" << observer.getName() << "'"
+           << (table ? " in the statistics file" : " (no `stats`)");
   SelectionOptions options;
   options.wordLength = wordLength;
   options.msbOutlierFraction = msbOutlierFraction;
@@ -200,22 +196,25 @@ void SelectFormatsPass::runOnOperation() {
   std::optional<SelectionPolicy> parsedWeight =
       parseSelectionPolicy(weightPolicy);
   if (!parsed || !parsedWeight) {
-    mlir::emitError(func.getLoc()) << "fxp-select-formats: unknown policy '"
-                     << (parsed ? weightPolicy : policy)
-                     << "' (expected msb, msb-mse, minmax, percentile, "
-                        "entropy or mse)";
+    mlir::emitError(func.getLoc())
+        << "fxp-select-formats: unknown policy '"
+        << (parsed ? weightPolicy : policy)
+        << "' (expected msb, msb-mse, minmax, percentile, "
+           "entropy or mse)";
     return signalPassFailure();
   }
   if (weights != "per-channel" && weights != "per-tensor") {
-    mlir::emitError(func.getLoc()) << "fxp-select-formats: weights must be per-channel or "
-                        "per-tensor, got '"
-                     << weights << "'";
+    mlir::emitError(func.getLoc())
+        << "fxp-select-formats: weights must be per-channel or "
+           "per-tensor, got '"
+        << weights << "'";
     return signalPassFailure();
   }
   if (wordLength < 2 || wordLength > 16) {
-    mlir::emitError(func.getLoc()) << "fxp-select-formats: word-length must be in [2, 16], "
-                        "got "
-                     << static_cast<unsigned>(wordLength);
+    mlir::emitError(func.getLoc())
+        << "fxp-select-formats: word-length must be in [2, 16], "
+           "got "
+        << static_cast<unsigned>(wordLength);
     return signalPassFailure();
   }
   activationPolicy = *parsed;
