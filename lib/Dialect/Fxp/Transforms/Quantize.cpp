@@ -31,25 +31,9 @@ FixedType getChosenFormat(ObserveOp observer) {
   return dyn_cast_or_null<FixedType>(observer.getFormat().value_or(Type()));
 }
 
-/// The stored integers of `values` in `format` (per-axis formats by slice).
-DenseElementsAttr quantizeConstant(DenseFPElementsAttr values,
-                                   FixedType format) {
-  auto type = cast<ShapedType>(values.getType());
-  SliceIndexer slice(type, format);
-  unsigned width = format.getWidth();
-  SmallVector<APInt> stored;
-  stored.reserve(values.getNumElements());
-  uint64_t index = 0;
-  for (const APFloat &value : values.getValues<APFloat>()) {
-    int64_t q = fxp::quantize(value.convertToDouble(),
-                              format.getFormat(slice(index++)));
-    stored.push_back(APInt(width, uint64_t(q), /*isSigned=*/true));
-  }
-  return DenseElementsAttr::get(type.clone(format.getStorageType()), stored);
-}
-
-/// quantize(dequantize(x)) -> x, or fxp.cast(x) when the formats differ
-/// (exact: dequantization is exact and both round to nearest, ties away).
+/// quantize(dequantize(x)) -> fxp.cast(x) when the formats differ (exact:
+/// dequantization is exact and both round to nearest, ties away); the
+/// same-format case is QuantizeOp's folder.
 struct FoldQuantizeOfDequantize : OpRewritePattern<QuantizeOp> {
   using OpRewritePattern::OpRewritePattern;
   LogicalResult matchAndRewrite(QuantizeOp op,
@@ -59,10 +43,8 @@ struct FoldQuantizeOfDequantize : OpRewritePattern<QuantizeOp> {
         op.getOverflow() != OverflowMode::Saturate)
       return failure();
     Value source = dequantize.getInput();
-    if (source.getType() == op.getType()) {
-      rewriter.replaceOp(op, source);
-      return success();
-    }
+    if (source.getType() == op.getType())
+      return failure();
     FixedType from = getFixedElementType(source.getType());
     FixedType to = getFixedElementType(op.getType());
     if (from.isPerAxis() || to.isPerAxis() || from.getWidth() > 24)
@@ -145,15 +127,15 @@ void QuantizePass::rewrite(const Node &node) {
                          b, loc, type.clone(getChosenFormat(observer)), current)
                          .getResult());
   }
+  // Weights and biases: fxp.quantize of the float constant, folded into an
+  // fxp.constant (QuantizeOp's folder) located by the observer's name.
   auto constant = [&](ObserveOp observer) -> Value {
     if (!observer)
       return nullptr;
-    FixedType format = getChosenFormat(observer);
-    DenseElementsAttr payload =
-        quantizeConstant(patterns::getObservedConstant(observer), format);
-    return ConstantOp::create(b, NameLoc::get(observer.getNameAttr()), payload,
-                              format)
-        .getResult();
+    auto type = cast<RankedTensorType>(observer.getInput().getType());
+    return b.createOrFold<QuantizeOp>(NameLoc::get(observer.getNameAttr()),
+                                      type.clone(getChosenFormat(observer)),
+                                      observer.getInput());
   };
   Value weight = constant(node.weight);
   Value bias = constant(node.bias);

@@ -109,17 +109,9 @@ LogicalResult SelectFormatsPass::selectWeight(ObserveOp observer,
               total ? underflow / total : 0.0);
     return success();
   }
-  ValueHistogram histogram;
-  for (float v : data)
-    if (v == 0.0f)
-      histogram.addZeros(1);
-    else
-      histogram.add(v);
-  if (!data.empty()) {
-    auto [lo, hi] = std::minmax_element(data.begin(), data.end());
-    histogram.includeExtremes(*lo == 0.0f ? 0.0f : *lo,
-                              *hi == 0.0f ? 0.0f : *hi);
-  }
+  // One slice spanning the whole tensor.
+  ValueHistogram histogram =
+      histogramsPerSlice(data.data(), {1, int64_t(data.size())}, 0).front();
   FormatChoice choice = selectFormat(histogram, weightSelectionPolicy, options);
   setChoice(observer, FixedType::get(context, choice.format),
             choice.overflowFraction, choice.underflowFraction);
