@@ -283,4 +283,115 @@ def Quantize : Pass<"fxp-quantize", "::mlir::ModuleOp"> {
   ];
 }
 
+//===----------------------------------------------------------------------===//
+// Range analysis
+//===----------------------------------------------------------------------===//
+
+defvar RangeAnalysisOptions = [
+  ListOption<"inputRange", "input-range", "double",
+             "Interval [lo, hi] of every function argument without an "
+             "`fxp.range` argument attribute (default: unknown)">,
+  Option<"trustStatistics", "trust-statistics", "bool", /*default=*/"false",
+         "At `fxp.observe` ops with `stats`, bound values by the observed "
+         "[min, max] (calibrated mode: not sound for unseen inputs)">,
+];
+
+def PrintRanges : Pass<"fxp-print-ranges", "::mlir::ModuleOp"> {
+  let summary = "Annotate every op result with its analysed interval";
+  let description = [{
+    Runs the range analysis (docs/RangeAnalysis.md) and attaches to every
+    op with results a string attribute `fxp.range` with the interval of
+    each result (`"[lo, hi]"`, results separated by `; `) and, where the
+    analysis distinguishes output channels (dimension 1), `fxp.channels`
+    with one interval per channel. Meant for inspection and tests;
+    `quant ranges` prints the same intervals as a table.
+
+    ```mlir
+    // fxp-print-ranges{input-range=-1,1}
+    %0 = linalg.generic ... ins(%arg0 ...) { arith.maximumf %in, %zero }
+         {fxp.range = "[0, 1]"}
+    ```
+
+    Integers are exact; float bounds are rounded outward to the element
+    type and include the rounding error of reductions.
+  }];
+  let options = RangeAnalysisOptions;
+}
+
+def VerifyNoOverflow : Pass<"fxp-verify-no-overflow", "::mlir::ModuleOp"> {
+  let summary = "Prove that integer accumulations and additions cannot "
+                "overflow";
+  let description = [{
+    Runs the range analysis on an integer program (the output of
+    `convert-fxp-to-arith`, or any linalg/arith program on tensors) and
+    checks every integer operation against its type:
+
+    * every reduction accumulator (convolution, matmul, pooling sums): the
+      hull of all its partial sums, per output channel, so the proof holds
+      for any summation order and for saturating accumulators too;
+    * every integer add, subtract, multiply, shift and truncation in
+      linalg bodies and scalar code (bias adds, residual adds, rounding).
+
+    Each operation that can overflow is a located error naming the
+    operation, the output channel, the interval it can reach, the bits it
+    needs and by how many bits it exceeds its type; the pass then fails.
+    With `remarks`, each proven accumulator gets a remark with the bits it
+    needs (its headroom).
+
+    ```
+    model.mlir:12:10: error: accumulator of output channel 3 can reach
+      [-4294967296, 4294967295]: needs 33 bits, i32 holds 32 (overflows by 1 bit)
+    ```
+  }];
+  let options = !listconcat(RangeAnalysisOptions, [
+    Option<"remarks", "remarks", "bool", /*default=*/"false",
+           "Emit a remark with the bits each proven accumulator needs">,
+  ]);
+  let statistics = [
+    Statistic<"numProven", "num-proven",
+              "Number of integer accumulators proven overflow-free">,
+    Statistic<"numOverflows", "num-overflows",
+              "Number of operations that can overflow">,
+  ];
+}
+
+def NarrowAccumulators
+    : Pass<"fxp-narrow-accumulators", "::mlir::ModuleOp"> {
+  let summary = "Shrink integer accumulators to the width the range "
+                "analysis proves";
+  let description = [{
+    For every `linalg.conv_2d_nchw_fchw` and `linalg.matmul` with an integer
+    accumulator, takes the hull of its partial sums over all output
+    channels from the range analysis and, when a narrower power-of-two
+    width of at least `min-width` bits holds it, recomputes the op with
+    that accumulator (initial value truncated, result sign-extended back),
+    so later ops are unchanged. Sums are exact in the narrow type because
+    every partial sum fits. Each rewrite is reported as a remark with the
+    interval and the widths; ops that keep their width are reported with
+    the bits they need when `remarks-for-kept` is set.
+
+    ```mlir
+    // Before: i8 x i8 -> i32 accumulator, partial sums within [-1016, 1016]
+    %0 = linalg.matmul ins(%a, %b : tensor<4x8xi8>, tensor<8x2xi8>)
+           outs(%zero : tensor<4x2xi32>) -> tensor<4x2xi32>
+    // After
+    %t = arith.trunci %zero : tensor<4x2xi32> to tensor<4x2xi16>
+    %1 = linalg.matmul ins(%a, %b : ...) outs(%t : tensor<4x2xi16>)
+    %0 = arith.extsi %1 : tensor<4x2xi16> to tensor<4x2xi32>
+    ```
+  }];
+  let options = !listconcat(RangeAnalysisOptions, [
+    Option<"minWidth", "min-width", "unsigned", /*default=*/"16",
+           "Narrowest accumulator width to use (8, 16 or 32)">,
+    Option<"remarksForKept", "remarks-for-kept", "bool", /*default=*/"false",
+           "Also report the bits needed by accumulators that keep their "
+           "width">,
+  ]);
+  let dependentDialects = ["::mlir::arith::ArithDialect"];
+  let statistics = [
+    Statistic<"numNarrowed", "num-narrowed",
+              "Number of accumulators narrowed">,
+  ];
+}
+
 #endif // FXP_DIALECT_FXP_TRANSFORMS_PASSES_TD

@@ -1,0 +1,330 @@
+//===- RangePasses.cpp - passes built on the range analysis --------------===//
+//
+// Part of the fxp project.
+//
+// fxp-print-ranges, fxp-verify-no-overflow and fxp-narrow-accumulators.
+//
+//===----------------------------------------------------------------------===//
+
+#include "fxp/Analysis/RangeAnalysis.h"
+#include "fxp/Dialect/Fxp/Transforms/Passes.h"
+
+#include "mlir/Dialect/Arith/IR/Arith.h"
+#include "llvm/Support/Format.h"
+
+#include <map>
+
+namespace mlir::fxp {
+#define GEN_PASS_DEF_PRINTRANGES
+#define GEN_PASS_DEF_VERIFYNOOVERFLOW
+#define GEN_PASS_DEF_NARROWACCUMULATORS
+#include "fxp/Dialect/Fxp/Transforms/Passes.h.inc"
+} // namespace mlir::fxp
+
+using namespace mlir;
+using namespace mlir::fxp;
+
+namespace {
+
+/// Analysis options from the passes' shared `input-range` and
+/// `trust-statistics` options; failure (with a located error) when
+/// `input-range` is not two ordered numbers.
+FailureOr<RangeAnalysisOptions> analysisOptions(Operation *top,
+                                                ArrayRef<double> inputRange,
+                                                bool trustStatistics) {
+  RangeAnalysisOptions options;
+  options.trustStatistics = trustStatistics;
+  if (inputRange.empty())
+    return options;
+  if (inputRange.size() != 2 || !(inputRange[0] <= inputRange[1])) {
+    mlir::emitError(top->getLoc())
+        << "input-range must be two numbers lo,hi with lo <= hi";
+    return failure();
+  }
+  options.inputRange = Interval{inputRange[0], inputRange[1]};
+  return options;
+}
+
+/// Operand ranges of `op` from a finished solver, with constants read
+/// through `cache`.
+struct SolvedOperands {
+  SmallVector<TensorRange> ranges;
+  OperandRanges info;
+};
+
+class SolvedRanges {
+public:
+  explicit SolvedRanges(DataFlowSolver &solver) : solver(solver) {}
+
+  OperandRanges operandsOf(Operation *op, SmallVector<TensorRange> &storage) {
+    storage.clear();
+    for (Value operand : op->getOperands())
+      storage.push_back(getRange(solver, operand));
+    return OperandRanges{
+        storage, [this](Value v) { return constant(v); },
+        [this](Value v) { return getRange(solver, v).getWhole(); }};
+  }
+
+private:
+  const SmallVector<double> *constant(Value v) {
+    auto [it, inserted] = cache.try_emplace(v);
+    if (inserted)
+      it->second = readConstantElements(v);
+    return it->second ? &*it->second : nullptr;
+  }
+
+  DataFlowSolver &solver;
+  DenseMap<Value, std::optional<SmallVector<double>>> cache;
+};
+
+std::string intervalText(const Interval &range) {
+  std::string text;
+  llvm::raw_string_ostream os(text);
+  printInterval(os, range);
+  return text;
+}
+
+bool insideLinalgBody(Operation *op) {
+  return op->getParentOfType<linalg::LinalgOp>() != nullptr;
+}
+
+//===----------------------------------------------------------------------===//
+// fxp-print-ranges
+//===----------------------------------------------------------------------===//
+
+struct PrintRangesPass
+    : public fxp::impl::PrintRangesBase<PrintRangesPass> {
+  using PrintRangesBase::PrintRangesBase;
+
+  void runOnOperation() override {
+    FailureOr<RangeAnalysisOptions> options =
+        analysisOptions(getOperation(), inputRange, trustStatistics);
+    if (failed(options))
+      return signalPassFailure();
+    DataFlowSolver solver;
+    if (failed(runRangeAnalysis(solver, getOperation(), *options)))
+      return signalPassFailure();
+    MLIRContext *context = &getContext();
+    getOperation()->walk([&](Operation *op) {
+      if (op->getNumResults() == 0 || insideLinalgBody(op) ||
+          isa<tensor::PadOp>(op->getParentOp()))
+        return;
+      std::string whole, channels;
+      llvm::raw_string_ostream wholeOs(whole), channelOs(channels);
+      for (auto [i, result] : llvm::enumerate(op->getResults())) {
+        TensorRange range = getRange(solver, result);
+        if (i)
+          wholeOs << "; ";
+        printInterval(wholeOs, range.getWhole());
+        if (range.hasChannels()) {
+          llvm::interleaveComma(range.getChannels(), channelOs,
+                                [&](const Interval &c) {
+                                  printInterval(channelOs, c);
+                                });
+        }
+      }
+      op->setAttr("fxp.range", StringAttr::get(context, whole));
+      if (!channels.empty())
+        op->setAttr("fxp.channels", StringAttr::get(context, channels));
+    });
+  }
+};
+
+//===----------------------------------------------------------------------===//
+// fxp-verify-no-overflow
+//===----------------------------------------------------------------------===//
+
+struct VerifyNoOverflowPass
+    : public fxp::impl::VerifyNoOverflowBase<VerifyNoOverflowPass> {
+  using VerifyNoOverflowBase::VerifyNoOverflowBase;
+
+  void runOnOperation() override {
+    FailureOr<RangeAnalysisOptions> options =
+        analysisOptions(getOperation(), inputRange, trustStatistics);
+    if (failed(options))
+      return signalPassFailure();
+    DataFlowSolver solver;
+    if (failed(runRangeAnalysis(solver, getOperation(), *options)))
+      return signalPassFailure();
+    SolvedRanges solved(solver);
+
+    // The worst event per (operation, accumulator?) and how many channels
+    // overflow, in program order.
+    struct Worst {
+      OverflowEvent event;
+      unsigned bits;
+      int64_t channels;
+    };
+    std::vector<std::pair<Operation *, bool>> order;
+    std::map<std::pair<Operation *, bool>, Worst> worst;
+    OverflowSink sink = [&](const OverflowEvent &event) {
+      unsigned bits = signedBitsNeeded(event.exact);
+      auto key = std::make_pair(event.op, event.accumulator);
+      auto it = worst.find(key);
+      if (it == worst.end()) {
+        order.push_back(key);
+        worst.emplace(key, Worst{event, bits, 1});
+        return;
+      }
+      ++it->second.channels;
+      if (bits > it->second.bits || bits == 0)
+        it->second = Worst{event, bits, it->second.channels};
+    };
+
+    SmallVector<TensorRange> storage;
+    getOperation()->walk([&](Operation *op) {
+      if (op->getNumResults() == 0 || insideLinalgBody(op))
+        return;
+      OperandRanges info = solved.operandsOf(op, storage);
+      size_t before = worst.size();
+      (void)transferRanges(op, info, sink);
+      if (!isa<linalg::LinalgOp>(op))
+        return;
+      std::optional<SmallVector<Interval>> accumulators =
+          accumulatorRanges(op, info);
+      if (!accumulators || worst.count({op, true}) ||
+          !integerTypeRange(getElementTypeOrSelf(op->getResult(0).getType())))
+        return;
+      (void)before;
+      ++numProven;
+      if (!remarks)
+        return;
+      Interval hull = accumulators->front();
+      for (const Interval &c : *accumulators)
+        hull = hull.hull(c);
+      op->emitRemark() << "accumulator proven within " << intervalText(hull)
+                       << ": needs " << signedBitsNeeded(hull) << " bits of "
+                       << getElementTypeOrSelf(op->getResult(0).getType());
+    });
+
+    for (const auto &key : order) {
+      const Worst &w = worst.at(key);
+      const OverflowEvent &event = w.event;
+      auto type = cast<IntegerType>(event.type);
+      InFlightDiagnostic diag = event.op->emitError();
+      if (event.accumulator)
+        diag << "accumulator";
+      else
+        diag << "'" << event.op->getName() << "' result";
+      if (event.channel >= 0)
+        diag << " of output channel " << event.channel;
+      diag << " can reach " << intervalText(event.exact) << ": ";
+      if (w.bits == 0)
+        diag << "unbounded";
+      else
+        diag << "needs " << w.bits << " bits";
+      diag << ", " << type << " holds " << type.getWidth();
+      if (w.bits > type.getWidth())
+        diag << " (overflows by " << (w.bits - type.getWidth())
+             << (w.bits - type.getWidth() == 1 ? " bit)" : " bits)");
+      if (w.channels > 1)
+        diag.attachNote() << w.channels << " channels can overflow; "
+                          << "the one shown needs the most bits";
+      ++numOverflows;
+    }
+    if (!order.empty())
+      signalPassFailure();
+  }
+};
+
+//===----------------------------------------------------------------------===//
+// fxp-narrow-accumulators
+//===----------------------------------------------------------------------===//
+
+struct NarrowAccumulatorsPass
+    : public fxp::impl::NarrowAccumulatorsBase<NarrowAccumulatorsPass> {
+  using NarrowAccumulatorsBase::NarrowAccumulatorsBase;
+
+  void runOnOperation() override {
+    if (minWidth != 8 && minWidth != 16 && minWidth != 32) {
+      mlir::emitError(getOperation()->getLoc())
+          << "min-width must be 8, 16 or 32, got " << unsigned(minWidth);
+      return signalPassFailure();
+    }
+    FailureOr<RangeAnalysisOptions> options =
+        analysisOptions(getOperation(), inputRange, trustStatistics);
+    if (failed(options))
+      return signalPassFailure();
+    DataFlowSolver solver;
+    if (failed(runRangeAnalysis(solver, getOperation(), *options)))
+      return signalPassFailure();
+    SolvedRanges solved(solver);
+
+    // Decide first, rewrite after: the analysis reads the original IR.
+    struct Plan {
+      linalg::LinalgOp op;
+      unsigned width;
+      Interval hull;
+    };
+    SmallVector<Plan> plans;
+    SmallVector<TensorRange> storage;
+    getOperation()->walk([&](linalg::LinalgOp op) {
+      if (!isa<linalg::Conv2DNchwFchwOp, linalg::MatmulOp>(op.getOperation()))
+        return;
+      auto resultType =
+          dyn_cast<RankedTensorType>(op->getResult(0).getType());
+      auto accType = resultType
+                         ? dyn_cast<IntegerType>(resultType.getElementType())
+                         : IntegerType();
+      if (!accType)
+        return;
+      OperandRanges info = solved.operandsOf(op, storage);
+      std::optional<SmallVector<Interval>> accumulators =
+          accumulatorRanges(op, info);
+      if (!accumulators || accumulators->empty())
+        return;
+      Interval hull = accumulators->front();
+      for (const Interval &c : *accumulators)
+        hull = hull.hull(c);
+      unsigned needed = signedBitsNeeded(hull);
+      unsigned width = minWidth;
+      while (width < needed)
+        width *= 2;
+      if (needed == 0 || width >= accType.getWidth()) {
+        if (remarksForKept)
+          op->emitRemark() << "accumulator kept at " << accType
+                           << ": partial sums within " << intervalText(hull)
+                           << " need "
+                           << (needed ? std::to_string(needed) + " bits"
+                                      : std::string("unbounded bits"));
+        return;
+      }
+      plans.push_back({op, width, hull});
+    });
+
+    for (const Plan &plan : plans) {
+      linalg::LinalgOp op = plan.op;
+      OpBuilder b(op);
+      Location loc = op->getLoc();
+      auto resultType = cast<RankedTensorType>(op->getResult(0).getType());
+      auto narrowType = resultType.clone(b.getIntegerType(plan.width));
+      Value init = op.getDpsInits()[0];
+      Value narrowInit = arith::TruncIOp::create(b, loc, narrowType, init);
+      SmallVector<Value> inputs(op.getDpsInputs());
+      SmallVector<NamedAttribute> attrs;
+      for (NamedAttribute attr : op->getAttrs())
+        if (attr.getName() != "operandSegmentSizes")
+          attrs.push_back(attr);
+      Operation *narrow;
+      if (isa<linalg::Conv2DNchwFchwOp>(op.getOperation()))
+        narrow = linalg::Conv2DNchwFchwOp::create(
+            b, loc, TypeRange{narrowType}, inputs, ValueRange{narrowInit},
+            attrs);
+      else
+        narrow = linalg::MatmulOp::create(b, loc, TypeRange{narrowType},
+                                          inputs, ValueRange{narrowInit},
+                                          attrs);
+      Value widened = arith::ExtSIOp::create(b, loc, resultType,
+                                             narrow->getResult(0));
+      op->emitRemark() << "accumulator narrowed from "
+                       << resultType.getElementType() << " to i" << plan.width
+                       << ": partial sums within " << intervalText(plan.hull)
+                       << " need " << signedBitsNeeded(plan.hull) << " bits";
+      op->getResult(0).replaceAllUsesWith(widened);
+      op->erase();
+      ++numNarrowed;
+    }
+  }
+};
+
+} // namespace
