@@ -81,7 +81,7 @@ void fxp::printInterval(llvm::raw_ostream &os, const Interval &range) {
     else if (v == std::nearbyint(v) && std::fabs(v) < 1e15)
       os << llvm::format("%.0f", v);
     else
-      os << llvm::format("%.6g", v);
+      os << llvm::format("%.9g", v);
   };
   os << '[';
   print(range.lo);

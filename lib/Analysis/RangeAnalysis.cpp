@@ -155,8 +155,10 @@ FailureOr<SmallVector<TensorRange>> fxp::transferRanges(Operation *op,
 const SmallVector<double> *RangeAnalysis::constantElements(Value value) {
   auto [it, inserted] = constants.try_emplace(value);
   if (inserted)
-    it->second = readConstantElements(value);
-  return it->second ? &*it->second : nullptr;
+    if (std::optional<SmallVector<double>> elements =
+            readConstantElements(value))
+      it->second = std::make_unique<SmallVector<double>>(std::move(*elements));
+  return it->second.get();
 }
 
 LogicalResult

@@ -33,6 +33,8 @@ const Command kCommands[] = {
      mlir::fxp::driver::calibrateMain},
     {"quantize", "calibrate, choose formats, quantize and validate a model",
      mlir::fxp::driver::quantizeMain},
+    {"ranges", "analysed value intervals of every tensor (range analysis)",
+     mlir::fxp::driver::rangesMain},
 };
 
 void printUsage(llvm::raw_ostream &os) {

@@ -18,6 +18,7 @@
 #include "mlir/IR/Types.h"
 
 #include <functional>
+#include <memory>
 #include <optional>
 
 namespace mlir::fxp {
@@ -180,7 +181,8 @@ public:
 
 private:
   RangeAnalysisOptions options;
-  DenseMap<Value, std::optional<SmallVector<double>>> constants;
+  /// Heap-allocated so pointers stay valid while the map grows.
+  DenseMap<Value, std::unique_ptr<SmallVector<double>>> constants;
 };
 
 /// Loads the dead-code, constant-propagation and range analyses into

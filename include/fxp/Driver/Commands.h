@@ -29,6 +29,11 @@ int calibrateMain(int argc, char **argv);
 /// -o OUTDIR`: calibrate, choose formats, quantize, validate, report.
 int quantizeMain(int argc, char **argv);
 
+/// `quant ranges MODEL [--input-range LO,HI] [--statistics stats.json]`:
+/// analysed intervals of every observed tensor; with statistics, a
+/// soundness check and the tightness per tensor.
+int rangesMain(int argc, char **argv);
+
 } // namespace mlir::fxp::driver
 
 #endif // FXP_DRIVER_COMMANDS_H

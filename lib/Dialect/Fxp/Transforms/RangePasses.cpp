@@ -69,12 +69,16 @@ private:
   const SmallVector<double> *constant(Value v) {
     auto [it, inserted] = cache.try_emplace(v);
     if (inserted)
-      it->second = readConstantElements(v);
-    return it->second ? &*it->second : nullptr;
+      if (std::optional<SmallVector<double>> elements =
+              readConstantElements(v))
+        it->second =
+            std::make_unique<SmallVector<double>>(std::move(*elements));
+    return it->second.get();
   }
 
   DataFlowSolver &solver;
-  DenseMap<Value, std::optional<SmallVector<double>>> cache;
+  /// Heap-allocated so pointers stay valid while the map grows.
+  DenseMap<Value, std::unique_ptr<SmallVector<double>>> cache;
 };
 
 std::string intervalText(const Interval &range) {

@@ -1,0 +1,196 @@
+#!/usr/bin/python3
+"""Range analysis on the bundled reference model.
+
+  ranges.py soundness --quant PATH --model-dir DIR [--samples N]
+      Property test of the range analysis: N random inputs inside the input
+      interval (uniform, plus constant, checkerboard and +-extreme images
+      that push the bounds) and the first N real test images (normalized,
+      hence inside the same interval) go through `quant calibrate`; every
+      observed [min, max] of all 69 tensors (inputs, weights, biases,
+      activations) must lie inside the interval `quant ranges` analyses for
+      it. Prints the tightness (analysed width / observed width) per layer.
+
+  ranges.py overflow --quant PATH --quant-opt PATH --model-dir DIR
+      `quant quantize` (msb, 200 calibration images) writes the integer
+      network; `convert-fxp-to-arith` + `fxp-verify-no-overflow` must prove
+      every accumulator and addition overflow-free (exit 0, one proven
+      accumulator per conv/matmul and the pooling sum), and
+      `fxp-narrow-accumulators` reports
+      the bits each accumulator needs (printed as a table).
+
+Closing line: 'N passed, N failed'.
+"""
+import argparse
+import json
+import os
+import re
+import subprocess
+import sys
+import tempfile
+
+import numpy as np
+
+DATASET = "/usr/share/datasets/fashion-mnist"
+TRAIN_IMAGES = os.path.join(DATASET, "train-images-idx3-ubyte.gz")
+TEST_IMAGES = os.path.join(DATASET, "t10k-images-idx3-ubyte.gz")
+TEST_LABELS = os.path.join(DATASET, "t10k-labels-idx1-ubyte.gz")
+MEAN, STD = 0.2860, 0.3530
+NORMALIZE = f"{MEAN},{STD}"
+# Normalized pixels in [0, 1] lie in this interval (rounded outward).
+INPUT_LO = round((0.0 - MEAN) / STD - 5e-5, 4)
+INPUT_HI = round((1.0 - MEAN) / STD + 5e-5, 4)
+TIMEOUT = 600
+
+
+class Checks:
+    def __init__(self):
+        self.passed = 0
+        self.failed = 0
+
+    def expect(self, name, ok, detail=""):
+        print(f"{'ok  ' if ok else 'FAIL'} {name}" + (f": {detail}" if detail else ""))
+        sys.stdout.flush()
+        if ok:
+            self.passed += 1
+        else:
+            self.failed += 1
+
+
+def run(cmd):
+    return subprocess.run(cmd, capture_output=True, text=True, timeout=TIMEOUT)
+
+
+def random_inputs(samples, seed=0):
+    """Random images inside [INPUT_LO, INPUT_HI], float32 NCHW."""
+    rng = np.random.default_rng(seed)
+    lo, hi = np.float32(INPUT_LO), np.float32(INPUT_HI)
+    # The nearest float32 may lie just outside the (double) interval.
+    if lo < INPUT_LO:
+        lo = np.nextafter(lo, np.float32(1))
+    if hi > INPUT_HI:
+        hi = np.nextafter(hi, np.float32(-1))
+    uniform = rng.uniform(lo, hi, size=(samples, 1, 28, 28)).astype(np.float32)
+    extremes = [np.full((28, 28), lo), np.full((28, 28), hi)]
+    checker = (np.indices((28, 28)).sum(axis=0) % 2).astype(bool)
+    extremes += [np.where(checker, hi, lo), np.where(checker, lo, hi)]
+    for _ in range(4):
+        extremes.append(np.where(rng.random((28, 28)) < 0.5, lo, hi))
+    extremes = np.stack(extremes)[:, None].astype(np.float32)
+    return np.concatenate([uniform, extremes])
+
+
+def soundness(args, checks):
+    with tempfile.TemporaryDirectory() as work:
+        data = os.path.join(work, "random.npy")
+        np.save(data, random_inputs(args.samples))
+        model = os.path.join(args.model_dir, "model.onnx")
+        interval = f"--input-range={INPUT_LO},{INPUT_HI}"
+        for label, calibrate in [
+            ("random", [args.quant, "calibrate", model, "--input", data]),
+            ("real", [args.quant, "calibrate", model, "--input", TEST_IMAGES,
+                      "--normalize", NORMALIZE, "--limit", str(args.samples)]),
+        ]:
+            stats = os.path.join(work, f"{label}.json")
+            result = run(calibrate + ["-o", stats])
+            checks.expect(f"{label}: quant calibrate", result.returncode == 0,
+                          result.stderr[-400:])
+            if result.returncode:
+                continue
+            result = run([args.quant, "ranges", model, interval,
+                          "--statistics", stats, "--json"])
+            checks.expect(f"{label}: quant ranges exit 0 (all inside)",
+                          result.returncode == 0, result.stderr[-400:])
+            try:
+                rows = json.loads(result.stdout)
+            except json.JSONDecodeError as error:
+                checks.expect(f"{label}: JSON table", False, str(error))
+                continue
+            checks.expect(f"{label}: 69 tensors with statistics",
+                          len(rows) == 69 and all("inside" in r for r in rows),
+                          f"{len(rows)} rows")
+            bad = [r["name"] for r in rows
+                   if not (r["lo"] <= r["observed_min"]
+                           and r["observed_max"] <= r["hi"])]
+            checks.expect(f"{label}: every observed range inside its interval",
+                          not bad, ", ".join(bad[:5]))
+            print(f"  tightness on {label} data (analysed width / observed "
+                  f"width), activations:")
+            for r in rows:
+                if r["name"].endswith(("weight", "bias")) or "width_ratio" not in r:
+                    continue
+                print(f"    {r['name']:<32} [{r['lo']:.4g}, {r['hi']:.4g}] vs "
+                      f"[{r['observed_min']:.4g}, {r['observed_max']:.4g}]: "
+                      f"x{r['width_ratio']:.3g}")
+        # A range that does not contain the data is caught.
+        stats = os.path.join(work, "random.json")
+        result = run([args.quant, "ranges", model, "--input-range=0,0.5",
+                      "--statistics", stats])
+        checks.expect("too narrow an input range is reported (exit 1)",
+                      result.returncode == 1
+                      and "outside their analysed intervals" in result.stderr,
+                      result.stderr[-300:])
+        result = run([args.quant, "ranges", model, "--input-range=1,0"])
+        checks.expect("bad --input-range is an error",
+                      result.returncode == 1 and "expected LO,HI" in result.stderr,
+                      result.stderr[-300:])
+
+
+def overflow(args, checks):
+    with tempfile.TemporaryDirectory() as work:
+        out = os.path.join(work, "q")
+        result = run([args.quant, "quantize",
+                      os.path.join(args.model_dir, "model.onnx"),
+                      "--calibration", TRAIN_IMAGES, "--calibration-limit", "200",
+                      "--validation", TEST_IMAGES, "--labels", TEST_LABELS,
+                      "--normalize", NORMALIZE, "--limit", "64", "-o", out])
+        checks.expect("quant quantize", result.returncode == 0, result.stderr[-400:])
+        if result.returncode:
+            return
+        quantized = os.path.join(out, "quantized.mlir")
+        result = run([args.quant_opt, quantized, "--convert-fxp-to-arith",
+                      "--fxp-verify-no-overflow=remarks=true",
+                      "--mlir-print-op-on-diagnostic=false", "-o", os.devnull])
+        proven = re.findall(r"remark: accumulator proven within \[(-?\d+), (-?\d+)\]: "
+                            r"needs (\d+) bits", result.stderr)
+        checks.expect("the integer network verifies overflow-free (exit 0)",
+                      result.returncode == 0 and "error" not in result.stderr,
+                      result.stderr[-600:])
+        checks.expect("17 accumulators proven (15 conv, 1 matmul, the pooling sum)",
+                      len(proven) == 17, f"{len(proven)} proven")
+        result = run([args.quant_opt, quantized, "--convert-fxp-to-arith",
+                      "--fxp-narrow-accumulators=remarks-for-kept=true",
+                      "--mlir-print-op-on-diagnostic=false", "-o", os.devnull])
+        rows = re.findall(r'loc\("?([^"]*)"?\).*?accumulator (kept at|narrowed from) '
+                          r"'?(i\d+)'?.*?within \[(-?\d+), (-?\d+)\] need (\d+) bits",
+                          result.stderr)
+        lines = re.findall(r"^(.*?): remark: accumulator (kept at|narrowed from) "
+                           r"'(i\d+)'.*?within \[(-?\d+), (-?\d+)\] need (\d+) bits",
+                           result.stderr, re.M)
+        checks.expect("fxp-narrow-accumulators reports every accumulator",
+                      result.returncode == 0 and len(lines) == 16,
+                      f"{len(lines)} reports; {result.stderr[-300:]}")
+        print("  accumulator bits needed (partial sums, full-range 8-bit inputs):")
+        for where, action, acc, lo, hi, bits in lines:
+            print(f"    {where:<48} [{lo}, {hi}] {bits:>2} bits "
+                  f"({'narrowed' if action.startswith('narrowed') else 'kept ' + acc})")
+
+
+def main():
+    parser = argparse.ArgumentParser()
+    parser.add_argument("check", choices=["soundness", "overflow"])
+    parser.add_argument("--quant", required=True)
+    parser.add_argument("--quant-opt")
+    parser.add_argument("--model-dir", required=True)
+    parser.add_argument("--samples", type=int, default=256)
+    args = parser.parse_args()
+    checks = Checks()
+    if args.check == "soundness":
+        soundness(args, checks)
+    else:
+        overflow(args, checks)
+    print(f"{checks.passed} passed, {checks.failed} failed")
+    return 1 if checks.failed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
