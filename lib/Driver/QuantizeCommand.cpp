@@ -135,6 +135,15 @@ int mlir::fxp::driver::quantizeMain(int argc, char **argv) {
   static cl::opt<std::string> statisticsPath(
       "statistics", cl::desc("Use this statistics file instead of calibrating"),
       cl::cat(category));
+  static cl::opt<bool> dataFree(
+      "data-free",
+      cl::desc("No calibration: activation formats cover the intervals of "
+               "the range analysis from --input-range (policy range)"),
+      cl::cat(category));
+  static cl::opt<std::string> inputRange(
+      "input-range",
+      cl::desc("--data-free: LO,HI interval of the (normalized) model input"),
+      cl::cat(category));
   static cl::opt<std::string> validationPath(
       "validation", cl::desc("Validation images (NPY or IDX, .gz)"),
       cl::Required, cl::cat(category));
@@ -201,9 +210,22 @@ int mlir::fxp::driver::quantizeMain(int argc, char **argv) {
                  << step << "\n";
   };
 
-  if (calibrationPath.empty() == statisticsPath.empty())
-    return fail("give either --calibration DATA or --statistics FILE");
-  if (!parseSelectionPolicy(policy))
+  SmallVector<double, 2> inputInterval;
+  if (dataFree) {
+    if (!calibrationPath.empty() || !statisticsPath.empty())
+      return fail("--data-free takes no --calibration or --statistics");
+    auto [lo, hi] = llvm::StringRef(inputRange).split(',');
+    double l, h;
+    if (lo.trim().getAsDouble(l) || hi.trim().getAsDouble(h) || !(l <= h))
+      return fail("--data-free needs --input-range LO,HI with LO <= HI, got '" +
+                  inputRange + "'");
+    inputInterval = {l, h};
+    policy = "range";
+  } else if (calibrationPath.empty() == statisticsPath.empty()) {
+    return fail("give either --calibration DATA or --statistics FILE "
+                "(or --data-free)");
+  }
+  if (!dataFree && !parseSelectionPolicy(policy))
     return fail("unknown policy '" + policy +
                 "' (expected msb, msb-mse, minmax, percentile, entropy or "
                 "mse)");
@@ -244,7 +266,9 @@ int mlir::fxp::driver::quantizeMain(int argc, char **argv) {
   base.entry = entry;
   base.toolName = "quant quantize";
   std::string error;
-  if (!statisticsPath.empty()) {
+  if (dataFree) {
+    progress("data-free: no calibration, input range " + inputRange);
+  } else if (!statisticsPath.empty()) {
     progress("reading statistics " + statisticsPath);
     if (!readStatisticsFile(statisticsPath, statistics, &error, &signatures))
       return fail(error);
@@ -279,6 +303,7 @@ int mlir::fxp::driver::quantizeMain(int argc, char **argv) {
     options.weights = weights;
     options.msbOutlierFraction = msbOutlierFraction;
     options.unsignedActivations = unsignedActivations;
+    options.inputRange.assign(inputInterval.begin(), inputInterval.end());
     pm.addNestedPass<func::FuncOp>(createSelectFormatsPass(options, table));
     if (failed(pm.run(*module)))
       return fail("format selection failed");

@@ -18,6 +18,13 @@
       `fxp-narrow-accumulators` reports
       the bits each accumulator needs (printed as a table).
 
+  ranges.py data-free --quant PATH --model-dir DIR
+      `quant quantize --data-free --input-range LO,HI` (no calibration data)
+      on the first 1000 test images: every activation format must cover the
+      interval `quant ranges` analyses for it (largest stored value >= the
+      interval's magnitude, and no format twice as wide as needed); prints
+      data-free vs float top-1.
+
 Closing line: 'N passed, N failed'.
 """
 import argparse
@@ -175,9 +182,53 @@ def overflow(args, checks):
                   f"({'narrowed' if action.startswith('narrowed') else 'kept ' + acc})")
 
 
+def format_max(fmt):
+    """Largest real value of a report.json per-tensor format."""
+    width, fraction = fmt["width"], fmt["fraction_lengths"][0]
+    top = 2 ** (width - 1) - 1 if fmt["signed"] else 2 ** width - 1
+    return top * 2.0 ** -fraction
+
+
+def data_free(args, checks):
+    model = os.path.join(args.model_dir, "model.onnx")
+    interval = f"--input-range={INPUT_LO},{INPUT_HI}"
+    with tempfile.TemporaryDirectory() as work:
+        out = os.path.join(work, "q")
+        result = run([args.quant, "quantize", model, "--data-free", interval,
+                      "--validation", TEST_IMAGES, "--labels", TEST_LABELS,
+                      "--normalize", NORMALIZE, "--limit", "1000", "-o", out])
+        checks.expect("quant quantize --data-free", result.returncode == 0,
+                      result.stderr[-400:])
+        if result.returncode:
+            return
+        with open(os.path.join(out, "report.json")) as f:
+            report = json.load(f)
+        result = run([args.quant, "ranges", model, interval, "--json"])
+        analysed = {r["name"]: r for r in json.loads(result.stdout)}
+        activations = [t for t in report["tensors"]
+                       if t["kind"] in ("activation", "input") and t.get("format")]
+        bad = []
+        for t in activations:
+            r = analysed[t["name"]]
+            magnitude = max(abs(r["lo"]), abs(r["hi"]))
+            top = format_max(t["format"])
+            if not (top >= magnitude and top < 2 * magnitude + 2 ** -t["format"]["fraction_lengths"][0]):
+                bad.append(f"{t['name']} {t['format_text']} vs {magnitude:.4g}")
+        checks.expect(f"{len(activations)} activation formats cover their analysed "
+                      "intervals tightly", activations and not bad, "; ".join(bad[:4]))
+        print(f"  data-free top-1 {report['quantized']['top1']:.4f} vs float "
+              f"{report['float']['top1']:.4f} on 1000 test images")
+        wrong = run([args.quant, "quantize", model, "--data-free",
+                     "--validation", TEST_IMAGES, "--labels", TEST_LABELS,
+                     "-o", out])
+        checks.expect("--data-free without --input-range is an error",
+                      wrong.returncode == 1 and "--input-range" in wrong.stderr,
+                      wrong.stderr[-300:])
+
+
 def main():
     parser = argparse.ArgumentParser()
-    parser.add_argument("check", choices=["soundness", "overflow"])
+    parser.add_argument("check", choices=["soundness", "overflow", "data-free"])
     parser.add_argument("--quant", required=True)
     parser.add_argument("--quant-opt")
     parser.add_argument("--model-dir", required=True)
@@ -186,8 +237,10 @@ def main():
     checks = Checks()
     if args.check == "soundness":
         soundness(args, checks)
-    else:
+    elif args.check == "overflow":
         overflow(args, checks)
+    else:
+        data_free(args, checks)
     print(f"{checks.passed} passed, {checks.failed} failed")
     return 1 if checks.failed else 0
 

@@ -51,3 +51,4 @@ func.func @conv(%arg0: tensor<1x1x3x3xf32>) -> tensor<1x2x1x1xf32> {
   %4 = fxp.observe "conv" %3 {stats = #fxp.stats<count = 2, zeros = 0, min = -1.0, max = 1.0, msb 0: [2]>} : tensor<1x2x1x1xf32>
   return %4 : tensor<1x2x1x1xf32>
 }
+

@@ -5,6 +5,7 @@
 //===----------------------------------------------------------------------===//
 
 #include "NetworkPatterns.h"
+#include "fxp/Analysis/RangeAnalysis.h"
 #include "fxp/Dialect/Fxp/Transforms/Passes.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
@@ -72,6 +73,7 @@ private:
   LogicalResult selectWeight(ObserveOp observer, DenseFPElementsAttr values);
   LogicalResult selectBias(ObserveOp observer, DenseFPElementsAttr values);
   LogicalResult selectActivation(ObserveOp observer);
+  LogicalResult selectFromRange(ObserveOp observer, const Interval &range);
 
   std::shared_ptr<const HistogramTable> table;
   SelectionPolicy activationPolicy = SelectionPolicy::Msb;
@@ -156,6 +158,27 @@ LogicalResult SelectFormatsPass::selectBias(ObserveOp observer,
   return success();
 }
 
+LogicalResult SelectFormatsPass::selectFromRange(ObserveOp observer,
+                                                 const Interval &range) {
+  if (!range.isFinite())
+    return observer.emitError()
+           << "data-free format for '" << observer.getName()
+           << "': its interval is unbounded (give input-range)";
+  double magnitude = range.magnitude();
+  bool isSigned = !(unsignedActivations && range.lo >= 0);
+  FixedFormat format;
+  if (std::optional<int> msb = msbPosition(magnitude)) {
+    format = formatWithHighestBit(isSigned, wordLength, *msb);
+    // The top of the octave may still exceed the largest stored value.
+    if (magnitude > format.maxReal())
+      format = formatWithHighestBit(isSigned, wordLength, *msb + 1);
+  } else {
+    format = formatWithHighestBit(isSigned, wordLength, 0);
+  }
+  setChoice(observer, FixedType::get(&getContext(), format), 0.0, 0.0);
+  return success();
+}
+
 LogicalResult SelectFormatsPass::selectActivation(ObserveOp observer) {
   const ValueHistogram *histogram = nullptr;
   ValueHistogram fromAttr;
@@ -184,7 +207,9 @@ LogicalResult SelectFormatsPass::selectActivation(ObserveOp observer) {
 
 void SelectFormatsPass::runOnOperation() {
   func::FuncOp func = getOperation();
-  std::optional<SelectionPolicy> parsed = parseSelectionPolicy(policy);
+  bool dataFree = policy == "range";
+  std::optional<SelectionPolicy> parsed =
+      dataFree ? SelectionPolicy::MinMax : parseSelectionPolicy(policy);
   std::optional<SelectionPolicy> parsedWeight =
       parseSelectionPolicy(weightPolicy);
   if (!parsed || !parsedWeight) {
@@ -192,8 +217,21 @@ void SelectFormatsPass::runOnOperation() {
         << "fxp-select-formats: unknown policy '"
         << (parsed ? weightPolicy : policy)
         << "' (expected msb, msb-mse, minmax, percentile, "
-           "entropy or mse)";
+           "entropy, mse or range)";
     return signalPassFailure();
+  }
+  // Data-free: intervals from the range analysis.
+  DataFlowSolver solver;
+  if (dataFree) {
+    RangeAnalysisOptions rangeOptions;
+    if (inputRange.size() != 2 || !(inputRange[0] <= inputRange[1])) {
+      mlir::emitError(func.getLoc())
+          << "fxp-select-formats: policy range needs input-range=lo,hi";
+      return signalPassFailure();
+    }
+    rangeOptions.inputRange = Interval{inputRange[0], inputRange[1]};
+    if (failed(runRangeAnalysis(solver, func, rangeOptions)))
+      return signalPassFailure();
   }
   if (weights != "per-channel" && weights != "per-tensor") {
     mlir::emitError(func.getLoc())
@@ -217,7 +255,10 @@ void SelectFormatsPass::runOnOperation() {
   func.walk([&](ObserveOp observer) {
     DenseFPElementsAttr constant = patterns::getObservedConstant(observer);
     if (!constant) {
-      failed |= mlir::failed(selectActivation(observer));
+      failed |= mlir::failed(
+          dataFree ? selectFromRange(observer,
+                                     getRange(solver, observer).getWhole())
+                   : selectActivation(observer));
       return;
     }
     if (patterns::findBiasUser(observer)) {

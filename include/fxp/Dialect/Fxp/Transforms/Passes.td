@@ -202,6 +202,13 @@ def SelectFormats : Pass<"fxp-select-formats", "::mlir::func::FuncOp"> {
     `stats` attribute (`#fxp.stats`). An activation without statistics is
     an error.
 
+    Data-free mode (`policy=range`): no statistics; each activation gets the
+    format whose range covers the sound interval the range analysis
+    computes for it from `input-range` (docs/RangeAnalysis.md). On deep
+    networks these intervals are very wide (the reference model's logits
+    are bounded by 1e23), so the formats are coarse; the mode exists to
+    measure that and for shallow or well-bounded networks.
+
     ```mlir
     // Before
     %0 = fxp.observe "x" %arg0 {stats = #fxp.stats<count = 8, zeros = 0,
@@ -215,7 +222,9 @@ def SelectFormats : Pass<"fxp-select-formats", "::mlir::func::FuncOp"> {
   let options = [
     Option<"policy", "policy", "std::string", /*default=*/"\"msb\"",
            "Activation policy: msb, msb-mse, minmax, percentile, entropy, "
-           "mse">,
+           "mse, or range (data-free: the range analysis' interval)">,
+    ListOption<"inputRange", "input-range", "double",
+               "range policy: interval lo,hi of the function arguments">,
     Option<"wordLength", "word-length", "unsigned", /*default=*/"8",
            "Word length of activations and weights">,
     Option<"weights", "weights", "std::string", /*default=*/"\"per-channel\"",
