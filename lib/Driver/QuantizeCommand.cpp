@@ -144,6 +144,11 @@ int mlir::fxp::driver::quantizeMain(int argc, char **argv) {
       "input-range",
       cl::desc("--data-free: LO,HI interval of the (normalized) model input"),
       cl::cat(category));
+  static cl::opt<bool> equalize(
+      "equalize",
+      cl::desc("Cross-layer weight equalization of conv-ReLU-conv chains "
+               "before calibration (fxp-equalize-weights)"),
+      cl::cat(category));
   static cl::opt<std::string> validationPath(
       "validation", cl::desc("Validation images (NPY or IDX, .gz)"),
       cl::Required, cl::cat(category));
@@ -245,6 +250,12 @@ int mlir::fxp::driver::quantizeMain(int argc, char **argv) {
   if (!floatModule)
     return 1;
   OwningOpRef<ModuleOp> module = floatModule->clone();
+  if (equalize) {
+    progress("equalizing conv-ReLU-conv weights");
+    if (failed(runPipeline(*module, "func.func(fxp-equalize-weights)",
+                           "quant quantize")))
+      return fail("weight equalization failed");
+  }
   if (failed(instrument(*module, "quant quantize")))
     return fail("inserting observers failed");
 

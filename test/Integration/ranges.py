@@ -25,6 +25,13 @@
       interval's magnitude, and no format twice as wide as needed); prints
       data-free vs float top-1.
 
+  ranges.py equalize --quant PATH --quant-opt PATH --model-dir DIR
+      `fxp-equalize-weights` on the imported float model equalizes the six
+      conv1 -> ReLU -> conv2 pairs of the residual units (remarks) and leaves
+      the function unchanged: the logits of the first 256 test images agree
+      with the original model's to float rounding (max |diff| < 1e-4 of the
+      logit range) and every top-1 prediction is the same.
+
 Closing line: 'N passed, N failed'.
 """
 import argparse
@@ -226,9 +233,45 @@ def data_free(args, checks):
                       wrong.stderr[-300:])
 
 
+def equalize(args, checks):
+    model = os.path.join(args.model_dir, "model.onnx")
+    with tempfile.TemporaryDirectory() as work:
+        original = os.path.join(work, "float.mlir")
+        equalized = os.path.join(work, "equalized.mlir")
+        result = run([args.quant, "import", model, "-o", original])
+        checks.expect("quant import", result.returncode == 0, result.stderr[-300:])
+        result = run([args.quant_opt, original, "--pass-pipeline="
+                      "builtin.module(func.func(fxp-equalize-weights{remarks=true}))",
+                      "--mlir-print-op-on-diagnostic=false", "-o", equalized])
+        pairs = re.findall(r"remark: .*equalized with the conv", result.stderr)
+        checks.expect("six conv-ReLU-conv pairs equalized",
+                      result.returncode == 0 and len(pairs) == 6,
+                      f"{len(pairs)} remarks; {result.stderr[-300:]}")
+        logits = {}
+        for name, path in [("original", original), ("equalized", equalized)]:
+            out = os.path.join(work, f"{name}.npy")
+            result = run([args.quant, "run", path, "--input", TEST_IMAGES,
+                          "--normalize", NORMALIZE, "--limit", "256",
+                          "--output", out])
+            checks.expect(f"quant run {name}", result.returncode == 0,
+                          result.stderr[-300:])
+            if result.returncode:
+                return
+            logits[name] = np.load(out)
+        a, b = logits["original"], logits["equalized"]
+        diff = float(np.max(np.abs(a - b)))
+        scale = float(np.max(a) - np.min(a))
+        checks.expect("equalized logits equal the original's to rounding",
+                      a.shape == b.shape and diff < 1e-4 * scale,
+                      f"max |diff| {diff:.3g}, logit range {scale:.3g}")
+        checks.expect("same top-1 on every image",
+                      bool(np.all(a.argmax(axis=1) == b.argmax(axis=1))))
+
+
 def main():
     parser = argparse.ArgumentParser()
-    parser.add_argument("check", choices=["soundness", "overflow", "data-free"])
+    parser.add_argument("check", choices=["soundness", "overflow", "data-free",
+                                          "equalize"])
     parser.add_argument("--quant", required=True)
     parser.add_argument("--quant-opt")
     parser.add_argument("--model-dir", required=True)
@@ -239,8 +282,10 @@ def main():
         soundness(args, checks)
     elif args.check == "overflow":
         overflow(args, checks)
-    else:
+    elif args.check == "data-free":
         data_free(args, checks)
+    else:
+        equalize(args, checks)
     print(f"{checks.passed} passed, {checks.failed} failed")
     return 1 if checks.failed else 0
 

@@ -330,6 +330,12 @@ std::optional<Node> matchGlobalAvgPool(linalg::GenericOp divide) {
 
 } // namespace
 
+bool patterns::isReluOp(Operation *op) { return isRelu(op); }
+
+SmallVector<Operation *> patterns::getDataUsers(Value value) {
+  return getValueUsers(value);
+}
+
 std::optional<Node> patterns::matchNode(Operation *op, bool fuseRelu) {
   if (auto conv = dyn_cast<linalg::Conv2DNchwFchwOp>(op))
     return matchConv(conv, fuseRelu);

@@ -72,6 +72,13 @@ std::optional<unsigned> getWeightChannelAxis(ObserveOp weight);
 /// The node whose bias `bias` is, if any.
 std::optional<Node> findBiasUser(ObserveOp bias);
 
+/// Is `op` an element-wise ReLU (`linalg.generic` yielding
+/// `arith.maximumf %in, 0.0`)?
+bool isReluOp(Operation *op);
+
+/// The users of `value` that read its elements (`tensor.dim` excluded).
+SmallVector<Operation *> getDataUsers(Value value);
+
 } // namespace mlir::fxp::patterns
 
 #endif // FXP_LIB_DIALECT_FXP_TRANSFORMS_NETWORKPATTERNS_H

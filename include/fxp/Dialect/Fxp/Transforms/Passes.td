@@ -292,6 +292,39 @@ def Quantize : Pass<"fxp-quantize", "::mlir::ModuleOp"> {
   ];
 }
 
+def EqualizeWeights : Pass<"fxp-equalize-weights", "::mlir::func::FuncOp"> {
+  let summary = "Cross-layer weight equalization of conv-ReLU-conv chains";
+  let description = [{
+    Data-free cross-layer equalization (Nagel et al., "Data-Free
+    Quantization Through Weight Equalization and Bias Correction", 2019) on
+    float programs: for every `linalg.conv_2d_nchw_fchw` whose result goes
+    only through an element-wise ReLU (and optionally a zero `tensor.pad`)
+    into a second convolution, output channel i of the first conv is scaled
+    by 1 / s_i and input channel i of the second by s_i, with
+
+        s_i = sqrt(r1_i / r2_i),  r1_i = max |W1[i, :, :, :]|,
+                                  r2_i = max |W2[:, i, :, :]|
+
+    so that both channel ranges become sqrt(r1_i * r2_i). The bias of the
+    first conv (a `linalg.broadcast` of a constant) is scaled with it.
+    Because ReLU is positively homogeneous the network computes the same
+    function (up to float rounding), while per-tensor weight formats lose
+    less resolution to channels with small ranges. Weights and biases must
+    be constants used only by the chain; other chains are left alone.
+
+    Each equalized pair is reported as a remark with the spread
+    (max r / min r over channels) of both weights before and after.
+  }];
+  let options = [
+    Option<"remarks", "remarks", "bool", /*default=*/"false",
+           "Emit a remark per equalized pair">,
+  ];
+  let statistics = [
+    Statistic<"numEqualized", "num-equalized",
+              "Number of conv pairs equalized">,
+  ];
+}
+
 //===----------------------------------------------------------------------===//
 // Range analysis
 //===----------------------------------------------------------------------===//
