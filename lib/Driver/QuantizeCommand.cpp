@@ -137,12 +137,28 @@ int mlir::fxp::driver::quantizeMain(int argc, char **argv) {
       cl::cat(category));
   static cl::opt<bool> dataFree(
       "data-free",
-      cl::desc("No calibration: activation formats cover the intervals of "
-               "the range analysis from --input-range (policy range)"),
+      cl::desc("No calibration: activation formats from the range analysis "
+               "(--input-range, policy range) or from propagated moments "
+               "(--input-moments, policy moments)"),
       cl::cat(category));
   static cl::opt<std::string> inputRange(
       "input-range",
       cl::desc("--data-free: LO,HI interval of the (normalized) model input"),
+      cl::cat(category));
+  static cl::opt<std::string> inputMoments(
+      "input-moments",
+      cl::desc("MEAN,STD of the (normalized) input elements: prior of "
+               "--data-free moments and of --bias-correction (0,1 for "
+               "normalized data)"),
+      cl::cat(category));
+  static cl::opt<double> momentSigmas(
+      "moment-sigmas",
+      cl::desc("--data-free moments: formats cover |mean| + K sigma"),
+      cl::init(6.0), cl::cat(category));
+  static cl::opt<bool> biasCorrection(
+      "bias-correction",
+      cl::desc("Subtract the expected error of the quantized weights from "
+               "the biases (fxp-correct-bias; needs --input-moments)"),
       cl::cat(category));
   static cl::opt<bool> equalize(
       "equalize",
@@ -215,17 +231,40 @@ int mlir::fxp::driver::quantizeMain(int argc, char **argv) {
                  << step << "\n";
   };
 
-  SmallVector<double, 2> inputInterval;
+  auto parsePair = [](llvm::StringRef text)
+      -> std::optional<std::pair<double, double>> {
+    auto [first, second] = text.split(',');
+    double a, b;
+    if (first.trim().getAsDouble(a) || second.trim().getAsDouble(b))
+      return std::nullopt;
+    return std::make_pair(a, b);
+  };
+  SmallVector<double, 2> inputInterval, inputPrior;
+  if (!inputMoments.empty()) {
+    auto pair = parsePair(inputMoments);
+    if (!pair || !(pair->second >= 0))
+      return fail("--input-moments: expected MEAN,STD with STD >= 0, got '" +
+                  inputMoments + "'");
+    inputPrior = {pair->first, pair->second};
+  }
+  if (biasCorrection && inputPrior.empty())
+    return fail("--bias-correction needs --input-moments MEAN,STD");
   if (dataFree) {
     if (!calibrationPath.empty() || !statisticsPath.empty())
       return fail("--data-free takes no --calibration or --statistics");
-    auto [lo, hi] = llvm::StringRef(inputRange).split(',');
-    double l, h;
-    if (lo.trim().getAsDouble(l) || hi.trim().getAsDouble(h) || !(l <= h))
-      return fail("--data-free needs --input-range LO,HI with LO <= HI, got '" +
-                  inputRange + "'");
-    inputInterval = {l, h};
-    policy = "range";
+    if (inputRange.empty() == inputMoments.empty())
+      return fail("--data-free needs either --input-range LO,HI or "
+                  "--input-moments MEAN,STD");
+    if (!inputRange.empty()) {
+      auto pair = parsePair(inputRange);
+      if (!pair || !(pair->first <= pair->second))
+        return fail("--input-range: expected LO,HI with LO <= HI, got '" +
+                    inputRange + "'");
+      inputInterval = {pair->first, pair->second};
+      policy = "range";
+    } else {
+      policy = "moments";
+    }
   } else if (calibrationPath.empty() == statisticsPath.empty()) {
     return fail("give either --calibration DATA or --statistics FILE "
                 "(or --data-free)");
@@ -278,7 +317,7 @@ int mlir::fxp::driver::quantizeMain(int argc, char **argv) {
   base.toolName = "quant quantize";
   std::string error;
   if (dataFree) {
-    progress("data-free: no calibration, input range " + inputRange);
+    progress("data-free (" + policy + "): no calibration");
   } else if (!statisticsPath.empty()) {
     progress("reading statistics " + statisticsPath);
     if (!readStatisticsFile(statisticsPath, statistics, &error, &signatures))
@@ -315,7 +354,14 @@ int mlir::fxp::driver::quantizeMain(int argc, char **argv) {
     options.msbOutlierFraction = msbOutlierFraction;
     options.unsignedActivations = unsignedActivations;
     options.inputRange.assign(inputInterval.begin(), inputInterval.end());
+    options.inputMoments.assign(inputPrior.begin(), inputPrior.end());
+    options.momentSigmas = momentSigmas;
     pm.addNestedPass<func::FuncOp>(createSelectFormatsPass(options, table));
+    if (biasCorrection) {
+      CorrectBiasOptions correct;
+      correct.inputMoments.assign(inputPrior.begin(), inputPrior.end());
+      pm.addNestedPass<func::FuncOp>(createCorrectBias(correct));
+    }
     if (failed(pm.run(*module)))
       return fail("format selection failed");
   }

@@ -23,7 +23,9 @@
       on the first 1000 test images: every activation format must cover the
       interval `quant ranges` analyses for it (largest stored value >= the
       interval's magnitude, and no format twice as wide as needed); prints
-      data-free vs float top-1.
+      data-free vs float top-1. Then `--data-free --input-moments 0,1`
+      (propagated moments, 6 sigmas): top-1 within 1 pp of float on the
+      same images. Missing priors are errors.
 
   ranges.py equalize --quant PATH --quant-opt PATH --model-dir DIR
       `fxp-equalize-weights` on the imported float model equalizes the six
@@ -225,12 +227,31 @@ def data_free(args, checks):
                       "intervals tightly", activations and not bad, "; ".join(bad[:4]))
         print(f"  data-free top-1 {report['quantized']['top1']:.4f} vs float "
               f"{report['float']['top1']:.4f} on 1000 test images")
-        wrong = run([args.quant, "quantize", model, "--data-free",
-                     "--validation", TEST_IMAGES, "--labels", TEST_LABELS,
-                     "-o", out])
-        checks.expect("--data-free without --input-range is an error",
-                      wrong.returncode == 1 and "--input-range" in wrong.stderr,
-                      wrong.stderr[-300:])
+        result = run([args.quant, "quantize", model, "--data-free",
+                      "--input-moments", "0,1",
+                      "--validation", TEST_IMAGES, "--labels", TEST_LABELS,
+                      "--normalize", NORMALIZE, "--limit", "1000", "-o", out])
+        checks.expect("quant quantize --data-free --input-moments 0,1",
+                      result.returncode == 0, result.stderr[-400:])
+        if result.returncode == 0:
+            with open(os.path.join(out, "report.json")) as f:
+                report = json.load(f)
+            drop = report["float"]["top1"] - report["quantized"]["top1"]
+            checks.expect("data-free (moments) top-1 within 1 pp of float",
+                          drop <= 0.01,
+                          f"{report['quantized']['top1']:.4f} vs "
+                          f"{report['float']['top1']:.4f}")
+        for flags, needle in [(["--data-free"], "--input-range LO,HI or"),
+                              (["--data-free", "--input-moments", "0,-1"],
+                               "STD >= 0"),
+                              (["--calibration", TRAIN_IMAGES, "--bias-correction"],
+                               "--bias-correction needs --input-moments")]:
+            wrong = run([args.quant, "quantize", model] + flags +
+                        ["--validation", TEST_IMAGES, "--labels", TEST_LABELS,
+                         "-o", out])
+            checks.expect(f"{' '.join(flags[-2:])}: clear error",
+                          wrong.returncode == 1 and needle in wrong.stderr,
+                          wrong.stderr[-300:])
 
 
 def equalize(args, checks):

@@ -4,7 +4,7 @@
 // RUN: not quant-opt %s --pass-pipeline="builtin.module(func.func(fxp-select-formats{weights=per-row}))" 2>&1 | FileCheck %s --check-prefix=WEIGHTS
 // RUN: not quant-opt %s --pass-pipeline="builtin.module(func.func(fxp-select-formats{word-length=40}))" 2>&1 | FileCheck %s --check-prefix=WIDTH
 
-// POLICY: unknown policy 'nonsense' (expected msb, msb-mse, minmax, percentile, entropy, mse or range)
+// POLICY: unknown policy 'nonsense' (expected msb, msb-mse, minmax, percentile, entropy, mse, range or moments)
 // WEIGHTS: weights must be per-channel or per-tensor, got 'per-row'
 // WIDTH: word-length must be in [2, 16], got 40
 

@@ -4,6 +4,7 @@
 //
 //===----------------------------------------------------------------------===//
 
+#include "Moments.h"
 #include "NetworkPatterns.h"
 #include "fxp/Analysis/RangeAnalysis.h"
 #include "fxp/Dialect/Fxp/Transforms/Passes.h"
@@ -208,8 +209,10 @@ LogicalResult SelectFormatsPass::selectActivation(ObserveOp observer) {
 void SelectFormatsPass::runOnOperation() {
   func::FuncOp func = getOperation();
   bool dataFree = policy == "range";
-  std::optional<SelectionPolicy> parsed =
-      dataFree ? SelectionPolicy::MinMax : parseSelectionPolicy(policy);
+  bool fromMoments = policy == "moments";
+  std::optional<SelectionPolicy> parsed = dataFree || fromMoments
+                                              ? SelectionPolicy::MinMax
+                                              : parseSelectionPolicy(policy);
   std::optional<SelectionPolicy> parsedWeight =
       parseSelectionPolicy(weightPolicy);
   if (!parsed || !parsedWeight) {
@@ -217,7 +220,7 @@ void SelectFormatsPass::runOnOperation() {
         << "fxp-select-formats: unknown policy '"
         << (parsed ? weightPolicy : policy)
         << "' (expected msb, msb-mse, minmax, percentile, "
-           "entropy, mse or range)";
+           "entropy, mse, range or moments)";
     return signalPassFailure();
   }
   // Data-free: intervals from the range analysis.
@@ -233,6 +236,30 @@ void SelectFormatsPass::runOnOperation() {
     if (failed(runRangeAnalysis(solver, func, rangeOptions)))
       return signalPassFailure();
   }
+  moments::MomentTable momentTable;
+  if (fromMoments) {
+    if (inputMoments.size() != 2 || !(inputMoments[1] >= 0) ||
+        !(momentSigmas > 0)) {
+      mlir::emitError(func.getLoc())
+          << "fxp-select-formats: policy moments needs input-moments=mean,std "
+             "(std >= 0) and moment-sigmas > 0";
+      return signalPassFailure();
+    }
+    momentTable = moments::propagate(
+        func, {inputMoments[0], inputMoments[1] * inputMoments[1]});
+  }
+  auto momentInterval = [&](ObserveOp observer) -> std::optional<Interval> {
+    auto it = momentTable.find(observer);
+    if (it == momentTable.end())
+      return std::nullopt;
+    double magnitude = 0;
+    for (const moments::Moment &m : it->second)
+      magnitude =
+          std::max(magnitude, std::fabs(m.mean) + momentSigmas * m.sigma());
+    bool nonNegative =
+        patterns::isReluOp(observer.getInput().getDefiningOp());
+    return Interval{nonNegative ? 0.0 : -magnitude, magnitude};
+  };
   if (weights != "per-channel" && weights != "per-tensor") {
     mlir::emitError(func.getLoc())
         << "fxp-select-formats: weights must be per-channel or "
@@ -255,6 +282,19 @@ void SelectFormatsPass::runOnOperation() {
   func.walk([&](ObserveOp observer) {
     DenseFPElementsAttr constant = patterns::getObservedConstant(observer);
     if (!constant) {
+      if (fromMoments) {
+        std::optional<Interval> range = momentInterval(observer);
+        if (!range) {
+          failed = true;
+          observer.emitError() << "data-free format for '"
+                               << observer.getName()
+                               << "': no moments reach it (not a matched "
+                                  "conv, matmul, add or pooling output)";
+          return;
+        }
+        failed |= mlir::failed(selectFromRange(observer, *range));
+        return;
+      }
       failed |= mlir::failed(
           dataFree ? selectFromRange(observer,
                                      getRange(solver, observer).getWhole())

@@ -209,6 +209,14 @@ def SelectFormats : Pass<"fxp-select-formats", "::mlir::func::FuncOp"> {
     are bounded by 1e23), so the formats are coarse; the mode exists to
     measure that and for shallow or well-bounded networks.
 
+    Data-free mode (`policy=moments`): per-channel means and variances are
+    propagated from `input-moments` through the matched nodes (conv and
+    matmul with their constant weights, zero padding, residual add, global
+    average pooling, fused ReLU as a rectified Gaussian), assuming
+    independent inputs to every sum; each activation format covers
+    max over channels of |mean| + `moment-sigmas` * sigma. Not sound, but
+    close to calibrated formats on the reference model.
+
     ```mlir
     // Before
     %0 = fxp.observe "x" %arg0 {stats = #fxp.stats<count = 8, zeros = 0,
@@ -222,9 +230,15 @@ def SelectFormats : Pass<"fxp-select-formats", "::mlir::func::FuncOp"> {
   let options = [
     Option<"policy", "policy", "std::string", /*default=*/"\"msb\"",
            "Activation policy: msb, msb-mse, minmax, percentile, entropy, "
-           "mse, or range (data-free: the range analysis' interval)">,
+           "mse; data-free: range (the range analysis' interval) or "
+           "moments (mean + k sigma of propagated moments)">,
     ListOption<"inputRange", "input-range", "double",
                "range policy: interval lo,hi of the function arguments">,
+    ListOption<"inputMoments", "input-moments", "double",
+               "moments policy: mean,std of the function arguments' "
+               "elements (0,1 for normalized data)">,
+    Option<"momentSigmas", "moment-sigmas", "double", /*default=*/"6.0",
+           "moments policy: activations cover |mean| + k sigma per channel">,
     Option<"wordLength", "word-length", "unsigned", /*default=*/"8",
            "Word length of activations and weights">,
     Option<"weights", "weights", "std::string", /*default=*/"\"per-channel\"",
@@ -322,6 +336,33 @@ def EqualizeWeights : Pass<"fxp-equalize-weights", "::mlir::func::FuncOp"> {
   let statistics = [
     Statistic<"numEqualized", "num-equalized",
               "Number of conv pairs equalized">,
+  ];
+}
+
+def CorrectBias : Pass<"fxp-correct-bias", "::mlir::func::FuncOp"> {
+  let summary = "Data-free bias correction of quantized weights";
+  let description = [{
+    Runs after `fxp-select-formats` on an instrumented float program. For
+    every convolution or matmul with a bias, the weight quantization error
+    eps = Q(W) - W (with the chosen weight format) shifts the expected
+    output by eps * E[x]; the pass subtracts it from the float bias:
+
+        b'[f] = b[f] - sum over c, k of eps[f, c, k] * E[x_c]
+
+    (Nagel et al. 2019, "Data-Free Quantization", section 4.2). E[x_c], the
+    mean of input channel c after zero padding, comes from the same
+    moment propagation as the `moments` policy of fxp-select-formats,
+    started from `input-moments`. The bias constant must be used only by
+    its observer; weights and biases without formats are left alone.
+  }];
+  let options = [
+    ListOption<"inputMoments", "input-moments", "double",
+               "mean,std of the function arguments' elements">,
+    Option<"remarks", "remarks", "bool", /*default=*/"false",
+           "Emit a remark per corrected bias with the largest change">,
+  ];
+  let statistics = [
+    Statistic<"numCorrected", "num-corrected", "Number of biases corrected">,
   ];
 }
 
