@@ -30,3 +30,12 @@ echo "== Reference model: calibrate (200 images), quantize (msb, int8), validate
   --normalize 0.2860,0.3530 --policy msb -o "$OUT"
 echo "== MSB heat map ($OUT/heatmap.txt, first rows)"
 head -n 12 "$OUT/heatmap.txt"
+echo "== Overflow proof of the integer network (convert-fxp-to-arith + fxp-verify-no-overflow)"
+if VERIFY=$("$BUILD_DIR/bin/quant-opt" "$OUT/quantized.mlir" --convert-fxp-to-arith \
+    --fxp-verify-no-overflow=remarks=true --mlir-print-op-on-diagnostic=false \
+    -o /dev/null 2>&1); then
+  echo "$(grep -c 'accumulator proven' <<<"$VERIFY") integer accumulators proven overflow-free"
+else
+  echo "$VERIFY" >&2
+  exit 1
+fi

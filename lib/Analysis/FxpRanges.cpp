@@ -67,8 +67,7 @@ kernelRanges(Operation *op, Value weightValue, Value biasValue,
   auto weightType = cast<RankedTensorType>(weightValue.getType());
   const TensorRange &input = operands.ranges[0];
   auto inputAt = [&](int64_t c) {
-    Interval x = input.hasChannels() &&
-                         c < int64_t(input.getChannels().size())
+    Interval x = input.hasChannels() && c < int64_t(input.getChannels().size())
                      ? input.channel(c)
                      : input.getWhole();
     return padded ? x.hull(Interval::point(0)) : x;
@@ -81,9 +80,9 @@ kernelRanges(Operation *op, Value weightValue, Value biasValue,
       isConv ? weightType.getDimSize(1) : weightType.getDimSize(0);
   int64_t window =
       isConv ? weightType.getDimSize(2) * weightType.getDimSize(3) : 1;
-  const SmallVector<double> *bias =
-      biasValue && operands.constantOf ? operands.constantOf(biasValue)
-                                       : nullptr;
+  const SmallVector<double> *bias = biasValue && operands.constantOf
+                                        ? operands.constantOf(biasValue)
+                                        : nullptr;
   FixedType result = fixedOf(op->getResult(0));
   SmallVector<Interval> channels;
   for (int64_t f = 0; f < outChannels; ++f) {
@@ -92,16 +91,15 @@ kernelRanges(Operation *op, Value weightValue, Value biasValue,
       if (bias && int64_t(bias->size()) == outChannels)
         acc = Interval::point((*bias)[f]);
       else
-        acc = operands.ranges[2].channel(0).hull(
-            operands.ranges[2].getWhole());
+        acc = operands.ranges[2].channel(0).hull(operands.ranges[2].getWhole());
     }
     for (int64_t c = 0; c < inChannels; ++c) {
       Interval x = inputAt(c);
       for (int64_t k = 0; k < window; ++k) {
         Interval w;
         if (weights) {
-          int64_t index = isConv ? (f * inChannels + c) * window + k
-                                 : c * outChannels + f;
+          int64_t index =
+              isConv ? (f * inChannels + c) * window + k : c * outChannels + f;
           w = Interval::point((*weights)[index]);
         } else {
           w = operands.ranges[1].getWhole();
@@ -109,10 +107,10 @@ kernelRanges(Operation *op, Value weightValue, Value biasValue,
         acc = acc + w * x;
       }
     }
-    channels.push_back(reluOf(toFormat(acc, result.getFormat(),
-                                       RoundingMode::NearestAway,
-                                       OverflowMode::Saturate),
-                              relu));
+    channels.push_back(
+        reluOf(toFormat(acc, result.getFormat(), RoundingMode::NearestAway,
+                        OverflowMode::Saturate),
+               relu));
   }
   return SmallVector<TensorRange>{TensorRange::perChannel(channels)};
 }
@@ -131,16 +129,18 @@ transfer::transferFxp(Operation *op, const OperandRanges &operands) {
     return TensorRange::perChannel(channels);
   };
   return llvm::TypeSwitch<Operation *, FailureOr<SmallVector<TensorRange>>>(op)
-      .Case<QuantizeOp>([&](QuantizeOp q) -> FailureOr<SmallVector<TensorRange>> {
-        FixedType type = fixedOf(q.getResult());
-        if (type.isPerAxis())
-          return SmallVector<TensorRange>{TensorRange(
-              Interval{type.getFormat(0).minReal(), INFINITY})};
-        return SmallVector<TensorRange>{perChannelMap(in[0], [&](Interval x) {
-          return toFormat(x, type.getFormat(), q.getRounding(),
-                          q.getOverflow());
-        })};
-      })
+      .Case<QuantizeOp>(
+          [&](QuantizeOp q) -> FailureOr<SmallVector<TensorRange>> {
+            FixedType type = fixedOf(q.getResult());
+            if (type.isPerAxis())
+              return SmallVector<TensorRange>{
+                  TensorRange(Interval{type.getFormat(0).minReal(), INFINITY})};
+            return SmallVector<TensorRange>{
+                perChannelMap(in[0], [&](Interval x) {
+                  return toFormat(x, type.getFormat(), q.getRounding(),
+                                  q.getOverflow());
+                })};
+          })
       .Case<DequantizeOp>([&](auto) { return SmallVector<TensorRange>{in[0]}; })
       .Case<CastOp>([&](CastOp c) -> FailureOr<SmallVector<TensorRange>> {
         FixedType type = fixedOf(c.getResult());
@@ -159,8 +159,8 @@ transfer::transferFxp(Operation *op, const OperandRanges &operands) {
                             padded, conv.getRelu(), /*isConv=*/true);
       })
       .Case<MatmulOp>([&](MatmulOp matmul) {
-        return kernelRanges(op, matmul.getWeight(), matmul.getBias(),
-                            operands, /*padded=*/false, matmul.getRelu(),
+        return kernelRanges(op, matmul.getWeight(), matmul.getBias(), operands,
+                            /*padded=*/false, matmul.getRelu(),
                             /*isConv=*/false);
       })
       .Case<AddOp>([&](AddOp add) -> FailureOr<SmallVector<TensorRange>> {
@@ -171,15 +171,14 @@ transfer::transferFxp(Operation *op, const OperandRanges &operands) {
                                  OverflowMode::Saturate),
                         add.getRelu());
         };
-        size_t n = std::max(in[0].getChannels().size(),
-                            in[1].getChannels().size());
+        size_t n =
+            std::max(in[0].getChannels().size(), in[1].getChannels().size());
         if (n == 0 || (in[0].hasChannels() && in[1].hasChannels() &&
                        in[0].getChannels().size() != n))
-          return SmallVector<TensorRange>{TensorRange(
-              reluOf(toFormat(in[0].getWhole() + in[1].getWhole(),
-                              type.getFormat(), RoundingMode::NearestAway,
-                              OverflowMode::Saturate),
-                     add.getRelu()))};
+          return SmallVector<TensorRange>{TensorRange(reluOf(
+              toFormat(in[0].getWhole() + in[1].getWhole(), type.getFormat(),
+                       RoundingMode::NearestAway, OverflowMode::Saturate),
+              add.getRelu()))};
         SmallVector<Interval> channels;
         for (size_t c = 0; c < n; ++c)
           channels.push_back(sumAt(int64_t(c)));

@@ -108,7 +108,8 @@ TensorRange TensorRange::perChannel(ArrayRef<Interval> channels) {
 }
 
 TensorRange TensorRange::ofType(Type type) {
-  if (std::optional<Interval> range = integerTypeRange(getElementTypeOrSelf(type)))
+  if (std::optional<Interval> range =
+          integerTypeRange(getElementTypeOrSelf(type)))
     return TensorRange(*range);
   return TensorRange(Interval::full());
 }

@@ -187,8 +187,7 @@ struct LinalgEvaluator {
                           Interval *accumulator) {
     Block &body = *op.getBlock();
     unsigned outIndex = op.getNumDpsInputs() + k;
-    Type elementType =
-        getElementTypeOrSelf(op->getResult(k).getType());
+    Type elementType = getElementTypeOrSelf(op->getResult(k).getType());
     if (reductionDims.empty()) {
       SmallVector<Interval> args = argsAt(outIndex, nullptr);
       return evaluateBody(body, args, loops, operands.outerRange, context)[k];
@@ -327,7 +326,7 @@ struct LinalgEvaluator {
 
 FailureOr<SmallVector<TensorRange>>
 transfer::transferLinalg(Operation *op, const OperandRanges &operands,
-                       const OverflowSink &sink) {
+                         const OverflowSink &sink) {
   auto linalgOp = dyn_cast<linalg::LinalgOp>(op);
   if (!linalgOp || !linalgOp.hasPureTensorSemantics() ||
       op->getNumRegions() != 1 || op->getRegion(0).empty())

@@ -98,9 +98,9 @@ std::optional<SmallVector<double>> fxp::readConstantElements(Value value) {
     if (auto integer = dyn_cast<IntegerAttr>(attr)) {
       FixedFormat format = fixed.getFormat();
       APInt v = integer.getValue();
-      return SmallVector<double>{toReal(
-          format.isSigned ? v.getSExtValue() : int64_t(v.getZExtValue()),
-          format)};
+      return SmallVector<double>{
+          toReal(format.isSigned ? v.getSExtValue() : int64_t(v.getZExtValue()),
+                 format)};
     }
     auto dense = dyn_cast<DenseIntElementsAttr>(attr);
     auto shaped = dyn_cast<RankedTensorType>(c.getType());
@@ -115,9 +115,9 @@ std::optional<SmallVector<double>> fxp::readConstantElements(Value value) {
     int64_t i = 0;
     for (const APInt &v : dense.getValues<APInt>()) {
       FixedFormat format = fixed.getFormat(unsigned((i / inner) % slices));
-      out.push_back(toReal(format.isSigned ? v.getSExtValue()
-                                           : int64_t(v.getZExtValue()),
-                           format));
+      out.push_back(
+          toReal(format.isSigned ? v.getSExtValue() : int64_t(v.getZExtValue()),
+                 format));
       ++i;
     }
     return out;
@@ -125,14 +125,15 @@ std::optional<SmallVector<double>> fxp::readConstantElements(Value value) {
   return std::nullopt;
 }
 
-FailureOr<SmallVector<TensorRange>> fxp::transferRanges(Operation *op,
-                                                  const OperandRanges &operands,
-                                                  const OverflowSink &sink) {
+FailureOr<SmallVector<TensorRange>>
+fxp::transferRanges(Operation *op, const OperandRanges &operands,
+                    const OverflowSink &sink) {
   if (isConstantOp(op) && op->getNumResults() == 1) {
     const SmallVector<double> *elements =
         operands.constantOf ? operands.constantOf(op->getResult(0)) : nullptr;
     if (!elements)
-      return SmallVector<TensorRange>{TensorRange::ofType(op->getResult(0).getType())};
+      return SmallVector<TensorRange>{
+          TensorRange::ofType(op->getResult(0).getType())};
     return SmallVector<TensorRange>{constantRange(op->getResult(0), *elements)};
   }
   if (isa<linalg::LinalgOp>(op))
@@ -141,7 +142,8 @@ FailureOr<SmallVector<TensorRange>> fxp::transferRanges(Operation *op,
     return transferFxp(op, operands);
   if (op->getDialect() && op->getDialect()->getNamespace() == "tensor")
     return transferTensor(op, operands);
-  if (op->getNumResults() == 1 && !isa<ShapedType>(op->getResult(0).getType())) {
+  if (op->getNumResults() == 1 &&
+      !isa<ShapedType>(op->getResult(0).getType())) {
     SmallVector<Interval> in;
     for (const TensorRange &r : operands.ranges)
       in.push_back(r.getWhole());
@@ -173,16 +175,15 @@ RangeAnalysis::visitOperation(Operation *op,
       return success(); // revisited once the operand is known
     in.push_back(lattice->getValue());
   }
-  OperandRanges info{in,
-                     [this](Value v) { return constantElements(v); },
-                     [this, op](Value v) {
-                       const TensorRange &r =
-                           getLatticeElementFor(getProgramPointAfter(op), v)
-                               ->getValue();
-                       if (r.isUninitialized())
-                         return TensorRange::ofType(v.getType()).getWhole();
-                       return r.getWhole();
-                     }};
+  OperandRanges info{
+      in, [this](Value v) { return constantElements(v); },
+      [this, op](Value v) {
+        const TensorRange &r =
+            getLatticeElementFor(getProgramPointAfter(op), v)->getValue();
+        if (r.isUninitialized())
+          return TensorRange::ofType(v.getType()).getWhole();
+        return r.getWhole();
+      }};
   FailureOr<SmallVector<TensorRange>> out = transferRanges(op, info);
   if (failed(out) || out->size() != results.size()) {
     setAllToEntryStates(results);
@@ -194,8 +195,8 @@ RangeAnalysis::visitOperation(Operation *op,
     Interval seen{stats.getMin().getValueAsDouble(),
                   stats.getMax().getValueAsDouble()};
     Interval whole = (*out)[0].getWhole();
-    (*out)[0] = TensorRange(Interval{std::max(whole.lo, seen.lo),
-                               std::min(whole.hi, seen.hi)});
+    (*out)[0] = TensorRange(
+        Interval{std::max(whole.lo, seen.lo), std::min(whole.hi, seen.hi)});
   }
   for (auto [lattice, range] : llvm::zip(results, *out))
     propagateIfChanged(lattice, lattice->join(range));

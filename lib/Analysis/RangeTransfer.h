@@ -49,18 +49,18 @@ SmallVector<Interval> evaluateBody(Block &body, ArrayRef<Interval> args,
                                    ArrayRef<Value> probes = {});
 
 /// Evaluates one scalar op outside a body; nullopt when unknown.
-std::optional<Interval>
-evaluateScalarOp(Operation *op, ArrayRef<Interval> operands,
-                 const TransferContext &context);
+std::optional<Interval> evaluateScalarOp(Operation *op,
+                                         ArrayRef<Interval> operands,
+                                         const TransferContext &context);
 
 /// Transfer functions per op family; failure when `op` is not theirs.
-FailureOr<SmallVector<TensorRange>> transferLinalg(Operation *op,
-                                             const OperandRanges &operands,
-                                             const OverflowSink &sink);
-FailureOr<SmallVector<TensorRange>> transferTensor(Operation *op,
-                                             const OperandRanges &operands);
+FailureOr<SmallVector<TensorRange>>
+transferLinalg(Operation *op, const OperandRanges &operands,
+               const OverflowSink &sink);
+FailureOr<SmallVector<TensorRange>>
+transferTensor(Operation *op, const OperandRanges &operands);
 FailureOr<SmallVector<TensorRange>> transferFxp(Operation *op,
-                                          const OperandRanges &operands);
+                                                const OperandRanges &operands);
 
 } // namespace mlir::fxp::transfer
 

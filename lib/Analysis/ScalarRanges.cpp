@@ -60,8 +60,7 @@ Interval fromUnsigned(const Interval &a, Type type) {
   return *integerTypeRange(type);
 }
 
-template <typename F>
-Interval monotone(const Interval &a, F f) {
+template <typename F> Interval monotone(const Interval &a, F f) {
   return {f(a.lo), f(a.hi)};
 }
 
@@ -259,15 +258,11 @@ std::optional<Interval> exactResult(Operation *op, ArrayRef<Interval> in,
   return llvm::TypeSwitch<Operation *, std::optional<Interval>>(op)
       .Case<arith::ConstantOp>(
           [&](auto c) { return scalarConstant(c.getValue()); })
-      .Case<arith::AddIOp, arith::AddFOp>(
-          [&](auto) { return in[0] + in[1]; })
-      .Case<arith::SubIOp, arith::SubFOp>(
-          [&](auto) { return in[0] - in[1]; })
-      .Case<arith::MulIOp, arith::MulFOp>(
-          [&](auto) { return in[0] * in[1]; })
+      .Case<arith::AddIOp, arith::AddFOp>([&](auto) { return in[0] + in[1]; })
+      .Case<arith::SubIOp, arith::SubFOp>([&](auto) { return in[0] - in[1]; })
+      .Case<arith::MulIOp, arith::MulFOp>([&](auto) { return in[0] * in[1]; })
       .Case<arith::DivFOp>([&](auto) { return divide(in[0], in[1]); })
-      .Case<arith::DivSIOp>(
-          [&](auto) { return divideTruncated(in[0], in[1]); })
+      .Case<arith::DivSIOp>([&](auto) { return divideTruncated(in[0], in[1]); })
       .Case<arith::DivUIOp>([&](auto) {
         return fromUnsigned(divideTruncated(asUnsigned(in[0], operandType),
                                             asUnsigned(in[1], operandType)),
@@ -295,8 +290,9 @@ std::optional<Interval> exactResult(Operation *op, ArrayRef<Interval> in,
                                   asUnsigned(in[1], operandType)),
                             resultType);
       })
-      .Case<arith::NegFOp>(
-          [&](auto) { return Interval{-in[0].hi, -in[0].lo}; })
+      .Case<arith::NegFOp>([&](auto) {
+        return Interval{-in[0].hi, -in[0].lo};
+      })
       .Case<math::AbsFOp, math::AbsIOp>([&](auto) { return absOf(in[0]); })
       .Case<arith::ExtSIOp, arith::ExtFOp, arith::TruncFOp, arith::SIToFPOp,
             arith::IndexCastOp, arith::TruncIOp, arith::BitcastOp>(
@@ -359,8 +355,8 @@ std::optional<Interval> exactResult(Operation *op, ArrayRef<Interval> in,
       .Case<arith::ShRUIOp>([&](auto) -> std::optional<Interval> {
         if (in[1].lo < 0 || in[1].hi >= widthOf(resultType))
           return std::nullopt;
-        return fromUnsigned(
-            shiftRight(asUnsigned(in[0], operandType), in[1]), resultType);
+        return fromUnsigned(shiftRight(asUnsigned(in[0], operandType), in[1]),
+                            resultType);
       })
       .Case<arith::AndIOp, arith::OrIOp, arith::XOrIOp>(
           [&](Operation *o) -> std::optional<Interval> {
@@ -401,13 +397,14 @@ std::optional<Interval> exactResult(Operation *op, ArrayRef<Interval> in,
           return in[2];
         return in[1].hull(in[2]);
       })
-      .Case<linalg::IndexOp>([&](linalg::IndexOp index)
-                                 -> std::optional<Interval> {
-        uint64_t dim = index.getDim();
-        if (dim >= loopSizes.size() || ShapedType::isDynamic(loopSizes[dim]))
-          return Interval{0, std::ldexp(1.0, 62)};
-        return Interval{0, double(loopSizes[dim] - 1)};
-      })
+      .Case<linalg::IndexOp>(
+          [&](linalg::IndexOp index) -> std::optional<Interval> {
+            uint64_t dim = index.getDim();
+            if (dim >= loopSizes.size() ||
+                ShapedType::isDynamic(loopSizes[dim]))
+              return Interval{0, std::ldexp(1.0, 62)};
+            return Interval{0, double(loopSizes[dim] - 1)};
+          })
       .Default([](Operation *) { return std::nullopt; });
 }
 
@@ -512,7 +509,7 @@ std::optional<Interval> transfer::scalarConstant(Attribute attr) {
 }
 
 Interval transfer::fitToType(const Interval &exact, Type type, Operation *op,
-                           const TransferContext &context) {
+                             const TransferContext &context) {
   type = getElementTypeOrSelf(type);
   if (std::optional<Interval> range = integerTypeRange(type)) {
     if (range->contains(exact))
@@ -540,9 +537,9 @@ Interval transfer::fitToType(const Interval &exact, Type type, Operation *op,
 
 SmallVector<Interval>
 transfer::evaluateBody(Block &body, ArrayRef<Interval> args,
-                     ArrayRef<int64_t> loopSizes,
-                     const std::function<Interval(Value)> &outer,
-                     const TransferContext &context, ArrayRef<Value> probes) {
+                       ArrayRef<int64_t> loopSizes,
+                       const std::function<Interval(Value)> &outer,
+                       const TransferContext &context, ArrayRef<Value> probes) {
   DenseMap<Value, Interval> env;
   for (auto [arg, range] : llvm::zip(body.getArguments(), args))
     env[arg] = range;
@@ -552,7 +549,7 @@ transfer::evaluateBody(Block &body, ArrayRef<Interval> args,
 
 std::optional<Interval>
 transfer::evaluateScalarOp(Operation *op, ArrayRef<Interval> operands,
-                         const TransferContext &context) {
+                           const TransferContext &context) {
   if (op->getNumResults() != 1)
     return std::nullopt;
   std::optional<Interval> exact = exactResult(op, operands, {});

@@ -25,8 +25,8 @@ namespace {
 /// Does a reassociation between `small` (collapsed) and `large` (expanded)
 /// types keep the channel dimension: group 0 is [0], group 1 holds large
 /// dim 1 and otherwise only unit dims?
-bool keepsChannel(ArrayRef<ReassociationIndices> groups,
-                  RankedTensorType small, RankedTensorType large) {
+bool keepsChannel(ArrayRef<ReassociationIndices> groups, RankedTensorType small,
+                  RankedTensorType large) {
   if (groups.size() < 2 || small.getRank() < 2 || large.getRank() < 2)
     return false;
   if (groups[0].size() != 1 || groups[1].empty())
@@ -43,7 +43,9 @@ bool keepsChannel(ArrayRef<ReassociationIndices> groups,
   return sawChannel && small.getDimSize(1) == large.getDimSize(1);
 }
 
-TensorRange withoutChannels(const TensorRange &range) { return TensorRange(range.getWhole()); }
+TensorRange withoutChannels(const TensorRange &range) {
+  return TensorRange(range.getWhole());
+}
 
 } // namespace
 
@@ -67,9 +69,8 @@ transfer::transferTensor(Operation *op, const OperandRanges &operands) {
           return SmallVector<TensorRange>{in[0]};
         return SmallVector<TensorRange>{withoutChannels(in[0])};
       })
-      .Case<tensor::CastOp>([&](auto) -> Result {
-        return SmallVector<TensorRange>{in[0]};
-      })
+      .Case<tensor::CastOp>(
+          [&](auto) -> Result { return SmallVector<TensorRange>{in[0]}; })
       .Case<tensor::ReshapeOp, tensor::ExtractSliceOp, tensor::ExtractOp>(
           [&](auto) -> Result {
             return SmallVector<TensorRange>{withoutChannels(in[0])};
@@ -89,12 +90,14 @@ transfer::transferTensor(Operation *op, const OperandRanges &operands) {
           }
         }
         if (!in[0].hasChannels())
-          return SmallVector<TensorRange>{TensorRange(in[0].getWhole().hull(padding))};
-        bool channelPadded = pad.getStaticLow().size() > 1 &&
-                             (pad.getStaticLow()[1] != 0 ||
-                              pad.getStaticHigh()[1] != 0);
+          return SmallVector<TensorRange>{
+              TensorRange(in[0].getWhole().hull(padding))};
+        bool channelPadded =
+            pad.getStaticLow().size() > 1 &&
+            (pad.getStaticLow()[1] != 0 || pad.getStaticHigh()[1] != 0);
         if (channelPadded)
-          return SmallVector<TensorRange>{TensorRange(in[0].getWhole().hull(padding))};
+          return SmallVector<TensorRange>{
+              TensorRange(in[0].getWhole().hull(padding))};
         SmallVector<Interval> channels;
         for (const Interval &c : in[0].getChannels())
           channels.push_back(c.hull(padding));

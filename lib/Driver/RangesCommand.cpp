@@ -134,9 +134,8 @@ int mlir::fxp::driver::rangesMain(int argc, char **argv) {
   if (json) {
     llvm::json::Array array;
     for (const Row &row : rows) {
-      llvm::json::Object object{{"name", row.name},
-                                {"lo", row.analysed.lo},
-                                {"hi", row.analysed.hi}};
+      llvm::json::Object object{
+          {"name", row.name}, {"lo", row.analysed.lo}, {"hi", row.analysed.hi}};
       if (row.seen) {
         object["observed_min"] = row.seen->first;
         object["observed_max"] = row.seen->second;
@@ -157,8 +156,8 @@ int mlir::fxp::driver::rangesMain(int argc, char **argv) {
                                   "analysed hi");
     if (!observed.empty())
       llvm::outs() << llvm::formatv(" {0,14} {1,14} {2,10} {3,6}",
-                                    "observed min", "observed max",
-                                    "width x", "inside");
+                                    "observed min", "observed max", "width x",
+                                    "inside");
     llvm::outs() << "\n";
     for (const Row &row : rows) {
       llvm::outs() << llvm::left_justify(row.name, width)

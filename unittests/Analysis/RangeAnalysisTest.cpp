@@ -100,11 +100,10 @@ TEST_F(RangeAnalysisTest, SignedBitsNeeded) {
 /// Every binary integer op against its folder on random points of random
 /// sub-intervals of i8 / i16 values.
 TEST_F(RangeAnalysisTest, IntegerScalarOpsAreSoundAgainstFolders) {
-  const char *ops[] = {"arith.addi",  "arith.subi",  "arith.muli",
-                       "arith.maxsi", "arith.minsi", "arith.maxui",
-                       "arith.minui", "arith.divsi", "arith.divui",
-                       "arith.remsi", "arith.shrsi", "arith.shrui",
-                       "arith.shli",  "arith.andi"};
+  const char *ops[] = {
+      "arith.addi",  "arith.subi",  "arith.muli",  "arith.maxsi", "arith.minsi",
+      "arith.maxui", "arith.minui", "arith.divsi", "arith.divui", "arith.remsi",
+      "arith.shrsi", "arith.shrui", "arith.shli",  "arith.andi"};
   OpBuilder b(&context);
   for (unsigned width : {8u, 16u}) {
     Type type = b.getIntegerType(width);
@@ -129,8 +128,8 @@ TEST_F(RangeAnalysisTest, IntegerScalarOpsAreSoundAgainstFolders) {
         OperationState state(b.getUnknownLoc(), name);
         auto module = ModuleOp::create(b.getUnknownLoc());
         b.setInsertionPointToEnd(module.getBody());
-        auto func = func::FuncOp::create(
-            b, b.getUnknownLoc(), "f", b.getFunctionType({type, type}, {}));
+        auto func = func::FuncOp::create(b, b.getUnknownLoc(), "f",
+                                         b.getFunctionType({type, type}, {}));
         Block *entry = func.addEntryBlock();
         b.setInsertionPointToEnd(entry);
         state.addOperands({entry->getArgument(0), entry->getArgument(1)});
@@ -142,8 +141,8 @@ TEST_F(RangeAnalysisTest, IntegerScalarOpsAreSoundAgainstFolders) {
             transferRanges(op, OperandRanges{in, nullptr, nullptr});
         // An op the analysis cannot bound (andi of negative values) gets
         // its type's range, as in the analysis.
-        Interval result = succeeded(out) ? (*out)[0].getWhole()
-                                         : *integerTypeRange(type);
+        Interval result =
+            succeeded(out) ? (*out)[0].getWhole() : *integerTypeRange(type);
         for (int point = 0; point < 20; ++point) {
           std::uniform_int_distribution<int64_t> inA(int64_t(a.lo),
                                                      int64_t(a.hi));
@@ -163,8 +162,8 @@ TEST_F(RangeAnalysisTest, IntegerScalarOpsAreSoundAgainstFolders) {
           EXPECT_TRUE(result.contains(concrete))
               << name << " i" << width << ": " << x << ", " << y << " -> "
               << concrete << " not in [" << result.lo << ", " << result.hi
-              << "] from [" << a.lo << ", " << a.hi << "] and [" << c.lo
-              << ", " << c.hi << "]";
+              << "] from [" << a.lo << ", " << a.hi << "] and [" << c.lo << ", "
+              << c.hi << "]";
         }
         module->erase();
       }
@@ -174,7 +173,7 @@ TEST_F(RangeAnalysisTest, IntegerScalarOpsAreSoundAgainstFolders) {
 
 /// Float ops against their folders (f32 results rounded outward).
 TEST_F(RangeAnalysisTest, FloatScalarOpsAreSoundAgainstFolders) {
-  const char *ops[] = {"arith.addf", "arith.subf", "arith.mulf",
+  const char *ops[] = {"arith.addf", "arith.subf",     "arith.mulf",
                        "arith.divf", "arith.maximumf", "arith.minimumf"};
   OpBuilder b(&context);
   Type type = b.getF32Type();
@@ -210,8 +209,8 @@ TEST_F(RangeAnalysisTest, FloatScalarOpsAreSoundAgainstFolders) {
         SmallVector<OpFoldResult> folded;
         if (failed(op->fold(operands, folded)) || folded.size() != 1)
           continue;
-        auto attr = dyn_cast_if_present<FloatAttr>(
-            dyn_cast<Attribute>(folded.front()));
+        auto attr =
+            dyn_cast_if_present<FloatAttr>(dyn_cast<Attribute>(folded.front()));
         if (!attr || std::isnan(attr.getValueAsDouble()))
           continue;
         EXPECT_TRUE(result.contains(attr.getValueAsDouble()))
@@ -262,8 +261,7 @@ func.func @f(%acc: tensor<4xi32> {{fxp.range = array<f64: {0}.0, {1}.0>}) -> ten
   return %0 : tensor<4xi8>
 }
 )mlir",
-                                       lo, hi, int64_t(1) << (shift - 1),
-                                       shift)
+                                       lo, hi, int64_t(1) << (shift - 1), shift)
                              .str();
     OwningOpRef<ModuleOp> module = parse(source);
     ASSERT_TRUE(module);
@@ -271,8 +269,8 @@ func.func @f(%acc: tensor<4xi32> {{fxp.range = array<f64: {0}.0, {1}.0>}) -> ten
     ASSERT_TRUE(succeeded(runRangeAnalysis(solver, *module, {})));
     Interval got = rangeOfFirst(solver, *module, "linalg.generic").getWhole();
     auto requantize = [&](int64_t v) {
-      int64_t r = roundingShiftRight(v, unsigned(shift),
-                                     RoundingMode::NearestAway);
+      int64_t r =
+          roundingShiftRight(v, unsigned(shift), RoundingMode::NearestAway);
       return double(std::min<int64_t>(127, std::max<int64_t>(-128, r)));
     };
     EXPECT_EQ(got.lo, requantize(lo)) << lo << " >> " << shift;
@@ -292,7 +290,9 @@ TEST_F(RangeAnalysisTest, ConvolutionBoundIsAttainedPerChannel) {
       weights += c ? ", [" : "[";
       for (int k = 0; k < 4; ++k) {
         w.push_back(weight(rng));
-        weights += (k == 0 ? "[" : k == 2 ? "], [" : ", ") +
+        weights += (k == 0   ? "["
+                    : k == 2 ? "], ["
+                             : ", ") +
                    std::to_string(w.back());
       }
       weights += "]]";

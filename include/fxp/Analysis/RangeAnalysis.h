@@ -141,9 +141,9 @@ struct OperandRanges {
 /// or failure when the op is unknown. Results of integer type are wrapped to
 /// their type (the full type range) when the exact interval overflows; such
 /// overflows go to `sink` when given.
-FailureOr<SmallVector<TensorRange>> transferRanges(Operation *op,
-                                             const OperandRanges &operands,
-                                             const OverflowSink &sink = {});
+FailureOr<SmallVector<TensorRange>>
+transferRanges(Operation *op, const OperandRanges &operands,
+               const OverflowSink &sink = {});
 
 /// For a linalg op whose body is a sum reduction: the hull of every partial
 /// sum of each output channel (the accumulator's values in any order),

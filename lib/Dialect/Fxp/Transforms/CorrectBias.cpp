@@ -59,8 +59,8 @@ struct CorrectBiasPass : public fxp::impl::CorrectBiasBase<CorrectBiasPass> {
   }
 
   void correct(patterns::Node node, const moments::MomentTable &table) {
-    auto format = dyn_cast_or_null<FixedType>(
-        node.weight.getFormat().value_or(Type()));
+    auto format =
+        dyn_cast_or_null<FixedType>(node.weight.getFormat().value_or(Type()));
     auto it = table.find(node.inputObservers[0]);
     auto biasConstant = node.bias.getInput().getDefiningOp<arith::ConstantOp>();
     DenseFPElementsAttr weights = patterns::getObservedConstant(node.weight);
@@ -84,9 +84,9 @@ struct CorrectBiasPass : public fxp::impl::CorrectBiasBase<CorrectBiasPass> {
       auto inputType = cast<RankedTensorType>(node.inputs[0].getType());
       int64_t h = inputType.getDimSize(2), wd = inputType.getDimSize(3);
       if (!ShapedType::isDynamic(h) && !ShapedType::isDynamic(wd))
-        keep = double(h * wd) /
-               (double(h + node.padding[0] + node.padding[2]) *
-                double(wd + node.padding[1] + node.padding[3]));
+        keep =
+            double(h * wd) / (double(h + node.padding[0] + node.padding[2]) *
+                              double(wd + node.padding[1] + node.padding[3]));
     }
     for (int64_t c = 0; c < inputs; ++c)
       mean[c] = keep * (in.size() == 1 ? in.front().mean : in[c].mean);
@@ -99,7 +99,8 @@ struct CorrectBiasPass : public fxp::impl::CorrectBiasBase<CorrectBiasPass> {
           int64_t index =
               isConv ? (f * inputs + c) * window + k : c * outputs + f;
           unsigned slice = format.isPerAxis() ? unsigned(f) : 0;
-          double error = roundTrip(w[index], format.getFormat(slice)) - w[index];
+          double error =
+              roundTrip(w[index], format.getFormat(slice)) - w[index];
           shift += error * mean[c];
         }
       largest = std::max(largest, std::fabs(shift));

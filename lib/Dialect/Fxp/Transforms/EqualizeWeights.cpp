@@ -115,8 +115,7 @@ struct EqualizeWeightsPass
     if (!relu || !patterns::isReluOp(relu) ||
         patterns::getDataUsers(relu->getResult(0)).size() != 1)
       return;
-    auto first =
-        relu->getOperand(0).getDefiningOp<linalg::Conv2DNchwFchwOp>();
+    auto first = relu->getOperand(0).getDefiningOp<linalg::Conv2DNchwFchwOp>();
     if (!first || patterns::getDataUsers(first.getResult(0)).size() != 1)
       return;
     std::optional<OwnedConstant> w1 =
@@ -168,8 +167,7 @@ struct EqualizeWeightsPass
                           << ": channel range spread " << text(spread1)
                           << " -> " << text(spread(channelRanges(*w1, 0)))
                           << " (first), " << text(spread2) << " -> "
-                          << text(spread(channelRanges(*w2, 1)))
-                          << " (second)";
+                          << text(spread(channelRanges(*w2, 1))) << " (second)";
   }
 };
 

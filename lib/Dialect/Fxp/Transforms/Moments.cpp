@@ -97,10 +97,9 @@ MomentTable moments::propagate(func::FuncOp func, Moment input) {
     if (patterns::isReluOp(op)) {
       ObserveOp input = patterns::findObserver(op->getOperand(0));
       const std::vector<Moment> *in = input ? momentsOf(input) : nullptr;
-      SmallVector<Operation *> users =
-          patterns::getDataUsers(op->getResult(0));
-      auto output = users.size() == 1 ? dyn_cast<ObserveOp>(users.front())
-                                      : ObserveOp();
+      SmallVector<Operation *> users = patterns::getDataUsers(op->getResult(0));
+      auto output =
+          users.size() == 1 ? dyn_cast<ObserveOp>(users.front()) : ObserveOp();
       if (in && output && !table.count(output)) {
         std::vector<Moment> relu;
         for (const Moment &m : *in)

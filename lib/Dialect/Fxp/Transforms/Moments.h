@@ -1,4 +1,5 @@
-//===- Moments.h - data-free activation moments ------------------*- C++ -*-===//
+//===- Moments.h - data-free activation moments ------------------*- C++
+//-*-===//
 //
 // Part of the fxp project.
 //

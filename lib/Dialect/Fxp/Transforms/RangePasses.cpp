@@ -69,8 +69,7 @@ private:
   const SmallVector<double> *constant(Value v) {
     auto [it, inserted] = cache.try_emplace(v);
     if (inserted)
-      if (std::optional<SmallVector<double>> elements =
-              readConstantElements(v))
+      if (std::optional<SmallVector<double>> elements = readConstantElements(v))
         it->second =
             std::make_unique<SmallVector<double>>(std::move(*elements));
     return it->second.get();
@@ -96,8 +95,7 @@ bool insideLinalgBody(Operation *op) {
 // fxp-print-ranges
 //===----------------------------------------------------------------------===//
 
-struct PrintRangesPass
-    : public fxp::impl::PrintRangesBase<PrintRangesPass> {
+struct PrintRangesPass : public fxp::impl::PrintRangesBase<PrintRangesPass> {
   using PrintRangesBase::PrintRangesBase;
 
   void runOnOperation() override {
@@ -121,10 +119,9 @@ struct PrintRangesPass
           wholeOs << "; ";
         printInterval(wholeOs, range.getWhole());
         if (range.hasChannels()) {
-          llvm::interleaveComma(range.getChannels(), channelOs,
-                                [&](const Interval &c) {
-                                  printInterval(channelOs, c);
-                                });
+          llvm::interleaveComma(
+              range.getChannels(), channelOs,
+              [&](const Interval &c) { printInterval(channelOs, c); });
         }
       }
       op->setAttr("fxp.range", StringAttr::get(context, whole));
@@ -265,8 +262,7 @@ struct NarrowAccumulatorsPass
     getOperation()->walk([&](linalg::LinalgOp op) {
       if (!isa<linalg::Conv2DNchwFchwOp, linalg::MatmulOp>(op.getOperation()))
         return;
-      auto resultType =
-          dyn_cast<RankedTensorType>(op->getResult(0).getType());
+      auto resultType = dyn_cast<RankedTensorType>(op->getResult(0).getType());
       auto accType = resultType
                          ? dyn_cast<IntegerType>(resultType.getElementType())
                          : IntegerType();
@@ -315,11 +311,10 @@ struct NarrowAccumulatorsPass
             b, loc, TypeRange{narrowType}, inputs, ValueRange{narrowInit},
             attrs);
       else
-        narrow = linalg::MatmulOp::create(b, loc, TypeRange{narrowType},
-                                          inputs, ValueRange{narrowInit},
-                                          attrs);
-      Value widened = arith::ExtSIOp::create(b, loc, resultType,
-                                             narrow->getResult(0));
+        narrow = linalg::MatmulOp::create(b, loc, TypeRange{narrowType}, inputs,
+                                          ValueRange{narrowInit}, attrs);
+      Value widened =
+          arith::ExtSIOp::create(b, loc, resultType, narrow->getResult(0));
       op->emitRemark() << "accumulator narrowed from "
                        << resultType.getElementType() << " to i" << plan.width
                        << ": partial sums within " << intervalText(plan.hull)
