@@ -242,3 +242,95 @@ func.func @unknown_op(%x: f32, %i: i32 {fxp.range = array<f64: -1000.0, 1000.0>}
   %1 = arith.trunci %i : i32 to i8
   return %0, %1 : f32, i8
 }
+
+// -----
+
+// Batch norm as a per-channel affine map y = x * scale[c] + shift[c]
+// (x in [-1, 2]): channel 0 scale 2, shift 1 -> [-1, 5]; channel 1
+// scale -3, shift 0 -> [-6, 3].
+// CHECK-LABEL: func.func @batch_norm_affine
+// CHECK: linalg.generic
+// CHECK-SAME: fxp.channels = "[-1, 5], [-6, 3]"
+#id4 = affine_map<(d0, d1, d2, d3) -> (d0, d1, d2, d3)>
+#ch = affine_map<(d0, d1, d2, d3) -> (d1)>
+func.func @batch_norm_affine(%x: tensor<1x2x4x4xf32>) -> tensor<1x2x4x4xf32> {
+  %scale = arith.constant dense<[2.0, -3.0]> : tensor<2xf32>
+  %shift = arith.constant dense<[1.0, 0.0]> : tensor<2xf32>
+  %e = tensor.empty() : tensor<1x2x4x4xf32>
+  %0 = linalg.generic {indexing_maps = [#id4, #ch, #ch, #id4], iterator_types = ["parallel", "parallel", "parallel", "parallel"]}
+      ins(%x, %scale, %shift : tensor<1x2x4x4xf32>, tensor<2xf32>, tensor<2xf32>) outs(%e : tensor<1x2x4x4xf32>) {
+  ^bb0(%in: f32, %s: f32, %t: f32, %out: f32):
+    %m = arith.mulf %in, %s : f32
+    %a = arith.addf %m, %t : f32
+    linalg.yield %a : f32
+  } -> tensor<1x2x4x4xf32>
+  return %0 : tensor<1x2x4x4xf32>
+}
+
+// -----
+
+// Sigmoid 1 / (1 + exp(-x)) and tanh are monotone: x in [-1, 2] gives
+// [0.268941, 0.880797] and [-0.761594, 0.964028] (rounded outward to f32).
+// CHECK-LABEL: func.func @sigmoid_tanh
+// CHECK: linalg.generic
+// CHECK-SAME: fxp.range = "[0.26894{{[0-9]*}}, 0.88079{{[0-9]*}}]"
+// CHECK: linalg.generic
+// CHECK-SAME: fxp.range = "[-0.76159{{[0-9]*}}, 0.96402{{[0-9]*}}]"
+#id = affine_map<(d0) -> (d0)>
+func.func @sigmoid_tanh(%x: tensor<4xf32>) -> (tensor<4xf32>, tensor<4xf32>) {
+  %e = tensor.empty() : tensor<4xf32>
+  %0 = linalg.generic {indexing_maps = [#id, #id], iterator_types = ["parallel"]}
+      ins(%x : tensor<4xf32>) outs(%e : tensor<4xf32>) {
+  ^bb0(%in: f32, %out: f32):
+    %one = arith.constant 1.0 : f32
+    %n = arith.negf %in : f32
+    %x1 = math.exp %n : f32
+    %d = arith.addf %one, %x1 : f32
+    %s = arith.divf %one, %d : f32
+    linalg.yield %s : f32
+  } -> tensor<4xf32>
+  %1 = linalg.generic {indexing_maps = [#id, #id], iterator_types = ["parallel"]}
+      ins(%x : tensor<4xf32>) outs(%e : tensor<4xf32>) {
+  ^bb0(%in: f32, %out: f32):
+    %t = math.tanh %in : f32
+    linalg.yield %t : f32
+  } -> tensor<4xf32>
+  return %0, %1 : tensor<4xf32>, tensor<4xf32>
+}
+
+// -----
+
+// Softmax over 4 values in [-1, 2] as exp(x) / sum(exp(x)), without the
+// max subtraction: exp in [e^-1, e^2] = [0.368, 7.389]; the sum of 4 is
+// [1.47, 29.56] (widened by the f32 summation bound); the quotient
+// [0.368 / 29.56, 7.389 / 1.47] =
+// [0.0124, 5.02]: sound (the true range is within [0, 1]) but loose,
+// because the analysis does not relate a value to the sum it is part of.
+// CHECK-LABEL: func.func @softmax
+// CHECK: linalg.generic
+// CHECK-SAME: fxp.range = "[1.4715{{[0-9]*}}, 29.556{{[0-9]*}}]"
+// CHECK: linalg.generic
+// CHECK-SAME: fxp.range = "[0.01244{{[0-9]*}}, 5.0214{{[0-9]*}}]"
+#id2 = affine_map<(d0, d1) -> (d0, d1)>
+#row = affine_map<(d0, d1) -> (d0)>
+func.func @softmax(%x: tensor<1x4xf32>) -> tensor<1x4xf32> {
+  %zero = arith.constant 0.0 : f32
+  %e = tensor.empty() : tensor<1xf32>
+  %f = linalg.fill ins(%zero : f32) outs(%e : tensor<1xf32>) -> tensor<1xf32>
+  %sum = linalg.generic {indexing_maps = [#id2, #row], iterator_types = ["parallel", "reduction"]}
+      ins(%x : tensor<1x4xf32>) outs(%f : tensor<1xf32>) {
+  ^bb0(%in: f32, %acc: f32):
+    %x1 = math.exp %in : f32
+    %a = arith.addf %x1, %acc : f32
+    linalg.yield %a : f32
+  } -> tensor<1xf32>
+  %e2 = tensor.empty() : tensor<1x4xf32>
+  %0 = linalg.generic {indexing_maps = [#id2, #row, #id2], iterator_types = ["parallel", "parallel"]}
+      ins(%x, %sum : tensor<1x4xf32>, tensor<1xf32>) outs(%e2 : tensor<1x4xf32>) {
+  ^bb0(%in: f32, %s: f32, %out: f32):
+    %x1 = math.exp %in : f32
+    %d = arith.divf %x1, %s : f32
+    linalg.yield %d : f32
+  } -> tensor<1x4xf32>
+  return %0 : tensor<1x4xf32>
+}

@@ -35,11 +35,10 @@ import time
 
 import numpy as np
 
-DATASET = "/usr/share/datasets/fashion-mnist"
-TRAIN_IMAGES = os.path.join(DATASET, "train-images-idx3-ubyte.gz")
-TEST_IMAGES = os.path.join(DATASET, "t10k-images-idx3-ubyte.gz")
-TEST_LABELS = os.path.join(DATASET, "t10k-labels-idx1-ubyte.gz")
-NORMALIZE = "0.2860,0.3530"
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from checks import (NORMALIZE, TEST_IMAGES, TEST_LABELS,  # noqa: E402
+                    TRAIN_IMAGES, Checks)
+
 CALIBRATION_SAMPLES = 200
 BIT_EXACT_SAMPLES = 512
 # The ≤ 0.5 pp accuracy target and the learnable-memory target.
@@ -47,22 +46,6 @@ MAX_TOP1_DROP = 0.005
 MIN_BYTES_REDUCTION = 0.73
 # Per subprocess; the full-test-set quantize takes a few minutes on 2 cores.
 COMMAND_TIMEOUT = 840
-
-
-class Checks:
-    """Named pass/fail results; prints one line per check."""
-
-    def __init__(self):
-        self.passed = 0
-        self.failed = 0
-
-    def expect(self, name, ok, detail=""):
-        print(f"{'ok  ' if ok else 'FAIL'} {name}" + (f": {detail}" if detail else ""))
-        if ok:
-            self.passed += 1
-        else:
-            self.failed += 1
-        return ok
 
 
 def run_quant(cmd, check=True):
@@ -303,8 +286,7 @@ def main():
     checks = Checks()
     {"bit-exact": check_bit_exact, "accuracy": check_accuracy,
      "errors": check_errors}[args.check](args, checks)
-    print(f"{checks.passed} passed, {checks.failed} failed")
-    return 0 if checks.failed == 0 and checks.passed > 0 else 1
+    return checks.finish() if checks.passed > 0 else 1
 
 
 if __name__ == "__main__":

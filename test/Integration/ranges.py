@@ -46,30 +46,15 @@ import tempfile
 
 import numpy as np
 
-DATASET = "/usr/share/datasets/fashion-mnist"
-TRAIN_IMAGES = os.path.join(DATASET, "train-images-idx3-ubyte.gz")
-TEST_IMAGES = os.path.join(DATASET, "t10k-images-idx3-ubyte.gz")
-TEST_LABELS = os.path.join(DATASET, "t10k-labels-idx1-ubyte.gz")
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from checks import (NORMALIZE, TEST_IMAGES, TEST_LABELS,  # noqa: E402
+                    TRAIN_IMAGES, Checks)
+
 MEAN, STD = 0.2860, 0.3530
-NORMALIZE = f"{MEAN},{STD}"
 # Normalized pixels in [0, 1] lie in this interval (rounded outward).
 INPUT_LO = round((0.0 - MEAN) / STD - 5e-5, 4)
 INPUT_HI = round((1.0 - MEAN) / STD + 5e-5, 4)
 TIMEOUT = 600
-
-
-class Checks:
-    def __init__(self):
-        self.passed = 0
-        self.failed = 0
-
-    def expect(self, name, ok, detail=""):
-        print(f"{'ok  ' if ok else 'FAIL'} {name}" + (f": {detail}" if detail else ""))
-        sys.stdout.flush()
-        if ok:
-            self.passed += 1
-        else:
-            self.failed += 1
 
 
 def run(cmd):
@@ -176,9 +161,6 @@ def overflow(args, checks):
         result = run([args.quant_opt, quantized, "--convert-fxp-to-arith",
                       "--fxp-narrow-accumulators=remarks-for-kept=true",
                       "--mlir-print-op-on-diagnostic=false", "-o", os.devnull])
-        rows = re.findall(r'loc\("?([^"]*)"?\).*?accumulator (kept at|narrowed from) '
-                          r"'?(i\d+)'?.*?within \[(-?\d+), (-?\d+)\] need (\d+) bits",
-                          result.stderr)
         lines = re.findall(r"^(.*?): remark: accumulator (kept at|narrowed from) "
                            r"'(i\d+)'.*?within \[(-?\d+), (-?\d+)\] need (\d+) bits",
                            result.stderr, re.M)
@@ -307,8 +289,7 @@ def main():
         data_free(args, checks)
     else:
         equalize(args, checks)
-    print(f"{checks.passed} passed, {checks.failed} failed")
-    return 1 if checks.failed else 0
+    return checks.finish()
 
 
 if __name__ == "__main__":

@@ -60,6 +60,24 @@ protected:
     return getRange(solver, found);
   }
 
+  /// A scratch function `%r = <name> %x, %y : type` in `module`.
+  Operation *binaryOp(llvm::StringRef name, Type type,
+                      OwningOpRef<ModuleOp> &module) {
+    OpBuilder b(&context);
+    module = ModuleOp::create(b.getUnknownLoc());
+    b.setInsertionPointToEnd(module->getBody());
+    auto func = func::FuncOp::create(b, b.getUnknownLoc(), "f",
+                                     b.getFunctionType({type, type}, {}));
+    Block *entry = func.addEntryBlock();
+    b.setInsertionPointToEnd(entry);
+    OperationState state(b.getUnknownLoc(), name);
+    state.addOperands({entry->getArgument(0), entry->getArgument(1)});
+    state.addTypes(type);
+    Operation *op = b.create(state);
+    func::ReturnOp::create(b, b.getUnknownLoc());
+    return op;
+  }
+
   MLIRContext context;
   std::mt19937_64 rng{20261122};
 };
@@ -124,18 +142,8 @@ TEST_F(RangeAnalysisTest, IntegerScalarOpsAreSoundAgainstFolders) {
           int64_t c0 = value(rng), c1 = value(rng);
           c = {double(std::min(c0, c1)), double(std::max(c0, c1))};
         }
-        // A scratch function: %r = op %x, %y.
-        OperationState state(b.getUnknownLoc(), name);
-        auto module = ModuleOp::create(b.getUnknownLoc());
-        b.setInsertionPointToEnd(module.getBody());
-        auto func = func::FuncOp::create(b, b.getUnknownLoc(), "f",
-                                         b.getFunctionType({type, type}, {}));
-        Block *entry = func.addEntryBlock();
-        b.setInsertionPointToEnd(entry);
-        state.addOperands({entry->getArgument(0), entry->getArgument(1)});
-        state.addTypes(type);
-        Operation *op = b.create(state);
-        func::ReturnOp::create(b, b.getUnknownLoc());
+        OwningOpRef<ModuleOp> module;
+        Operation *op = binaryOp(name, type, module);
         TensorRange in[] = {TensorRange(a), TensorRange(c)};
         FailureOr<SmallVector<TensorRange>> out =
             transferRanges(op, OperandRanges{in, nullptr, nullptr});
@@ -165,7 +173,6 @@ TEST_F(RangeAnalysisTest, IntegerScalarOpsAreSoundAgainstFolders) {
               << "] from [" << a.lo << ", " << a.hi << "] and [" << c.lo << ", "
               << c.hi << "]";
         }
-        module->erase();
       }
     }
   }
@@ -180,17 +187,8 @@ TEST_F(RangeAnalysisTest, FloatScalarOpsAreSoundAgainstFolders) {
   std::uniform_real_distribution<float> value(-1000.0f, 1000.0f);
   std::uniform_real_distribution<double> unit(0, 1);
   for (const char *name : ops) {
-    auto module = ModuleOp::create(b.getUnknownLoc());
-    b.setInsertionPointToEnd(module.getBody());
-    auto func = func::FuncOp::create(b, b.getUnknownLoc(), "f",
-                                     b.getFunctionType({type, type}, {}));
-    Block *entry = func.addEntryBlock();
-    b.setInsertionPointToEnd(entry);
-    OperationState state(b.getUnknownLoc(), name);
-    state.addOperands({entry->getArgument(0), entry->getArgument(1)});
-    state.addTypes(type);
-    Operation *op = b.create(state);
-    func::ReturnOp::create(b, b.getUnknownLoc());
+    OwningOpRef<ModuleOp> module;
+    Operation *op = binaryOp(name, type, module);
     for (int trial = 0; trial < 500; ++trial) {
       float a0 = value(rng), a1 = value(rng), c0 = value(rng), c1 = value(rng);
       Interval a{std::min(a0, a1), std::max(a0, a1)};
@@ -219,7 +217,6 @@ TEST_F(RangeAnalysisTest, FloatScalarOpsAreSoundAgainstFolders) {
             << result.hi << "]";
       }
     }
-    module->erase();
   }
 }
 

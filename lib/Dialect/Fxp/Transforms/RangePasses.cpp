@@ -26,32 +26,24 @@ using namespace mlir::fxp;
 
 namespace {
 
-/// Analysis options from the passes' shared `input-range` and
-/// `trust-statistics` options; failure (with a located error) when
-/// `input-range` is not two ordered numbers.
-FailureOr<RangeAnalysisOptions> analysisOptions(Operation *top,
-                                                ArrayRef<double> inputRange,
-                                                bool trustStatistics) {
+/// Runs the range analysis on `top` with the passes' shared `input-range`
+/// and `trust-statistics` options; failure (with a located error) when
+/// `input-range` is not two ordered numbers or the analysis fails.
+LogicalResult analyse(DataFlowSolver &solver, Operation *top,
+                      ArrayRef<double> inputRange, bool trustStatistics) {
   RangeAnalysisOptions options;
   options.trustStatistics = trustStatistics;
-  if (inputRange.empty())
-    return options;
-  if (inputRange.size() != 2 || !(inputRange[0] <= inputRange[1])) {
-    mlir::emitError(top->getLoc())
-        << "input-range must be two numbers lo,hi with lo <= hi";
-    return failure();
+  if (!inputRange.empty()) {
+    if (inputRange.size() != 2 || !(inputRange[0] <= inputRange[1]))
+      return mlir::emitError(top->getLoc())
+             << "input-range must be two numbers lo,hi with lo <= hi";
+    options.inputRange = Interval{inputRange[0], inputRange[1]};
   }
-  options.inputRange = Interval{inputRange[0], inputRange[1]};
-  return options;
+  return runRangeAnalysis(solver, top, options);
 }
 
-/// Operand ranges of `op` from a finished solver, with constants read
-/// through `cache`.
-struct SolvedOperands {
-  SmallVector<TensorRange> ranges;
-  OperandRanges info;
-};
-
+/// Operand ranges of ops from a finished solver, with constants read
+/// through a cache.
 class SolvedRanges {
 public:
   explicit SolvedRanges(DataFlowSolver &solver) : solver(solver) {}
@@ -99,12 +91,8 @@ struct PrintRangesPass : public fxp::impl::PrintRangesBase<PrintRangesPass> {
   using PrintRangesBase::PrintRangesBase;
 
   void runOnOperation() override {
-    FailureOr<RangeAnalysisOptions> options =
-        analysisOptions(getOperation(), inputRange, trustStatistics);
-    if (failed(options))
-      return signalPassFailure();
     DataFlowSolver solver;
-    if (failed(runRangeAnalysis(solver, getOperation(), *options)))
+    if (failed(analyse(solver, getOperation(), inputRange, trustStatistics)))
       return signalPassFailure();
     MLIRContext *context = &getContext();
     getOperation()->walk([&](Operation *op) {
@@ -140,12 +128,8 @@ struct VerifyNoOverflowPass
   using VerifyNoOverflowBase::VerifyNoOverflowBase;
 
   void runOnOperation() override {
-    FailureOr<RangeAnalysisOptions> options =
-        analysisOptions(getOperation(), inputRange, trustStatistics);
-    if (failed(options))
-      return signalPassFailure();
     DataFlowSolver solver;
-    if (failed(runRangeAnalysis(solver, getOperation(), *options)))
+    if (failed(analyse(solver, getOperation(), inputRange, trustStatistics)))
       return signalPassFailure();
     SolvedRanges solved(solver);
 
@@ -242,12 +226,8 @@ struct NarrowAccumulatorsPass
           << "min-width must be 8, 16 or 32, got " << unsigned(minWidth);
       return signalPassFailure();
     }
-    FailureOr<RangeAnalysisOptions> options =
-        analysisOptions(getOperation(), inputRange, trustStatistics);
-    if (failed(options))
-      return signalPassFailure();
     DataFlowSolver solver;
-    if (failed(runRangeAnalysis(solver, getOperation(), *options)))
+    if (failed(analyse(solver, getOperation(), inputRange, trustStatistics)))
       return signalPassFailure();
     SolvedRanges solved(solver);
 
