@@ -15,6 +15,7 @@
 
 #include "Calibration.h"
 #include "DatasetRunner.h"
+#include "fxp/Analysis/RangeAnalysis.h"
 #include "fxp/Dialect/Fxp/IR/Fxp.h"
 #include "fxp/Dialect/Fxp/Transforms/Passes.h"
 #include "fxp/Driver/ModuleLoader.h"
@@ -439,6 +440,45 @@ int mlir::fxp::driver::quantizeMain(int argc, char **argv) {
       return fail("cannot write quantized.mlir: " + ec.message());
     module->print(out);
   }
+  // 3b. Prove the integer program overflow-free (docs/RangeAnalysis.md).
+  llvm::json::Object overflowProof;
+  {
+    OwningOpRef<ModuleOp> lowered = module->clone();
+    PassManager pm(&context);
+    pm.addPass(createConvertFxpToArith());
+    if (failed(pm.run(*lowered)))
+      return fail("lowering to integer code failed");
+    DataFlowSolver solver;
+    if (failed(runRangeAnalysis(solver, *lowered, {})))
+      return fail("the range analysis failed");
+    OverflowCheck check = checkOverflows(solver, *lowered);
+    unsigned minBits = 0, maxBits = 0;
+    for (const ProvenAccumulator &proven : check.proven) {
+      unsigned bits = signedBitsNeeded(proven.hull);
+      minBits = minBits ? std::min(minBits, bits) : bits;
+      maxBits = std::max(maxBits, bits);
+    }
+    overflowProof = llvm::json::Object{
+        {"proven_accumulators", int64_t(check.proven.size())},
+        {"accumulator_bits_min", int64_t(minBits)},
+        {"accumulator_bits_max", int64_t(maxBits)},
+        {"overflows", int64_t(check.overflows.size())}};
+    if (check.overflows.empty()) {
+      progress(llvm::formatv("integer network proven overflow-free: {0} "
+                             "accumulators need {1}-{2} bits",
+                             check.proven.size(), minBits, maxBits));
+    } else {
+      for (const OverflowReport &report : check.overflows)
+        report.worst.op->emitWarning()
+            << "may overflow: needs " << report.bits << " bits, "
+            << report.worst.type << " holds "
+            << report.worst.type.getIntOrFloatBitWidth()
+            << " (fxp-verify-no-overflow gives the details)";
+      progress(llvm::formatv("warning: {0} integer operations may overflow",
+                             check.overflows.size()));
+    }
+  }
+
   llvm::StringSet<> quantizedNames;
   int64_t floatBytes = 0;
   for (const TensorReport &tensor : tensors)
@@ -508,6 +548,7 @@ int mlir::fxp::driver::quantizeMain(int argc, char **argv) {
       {"quantized", llvm::json::Object{{"top1", *fixedRun->top1},
                                        {"correct", correct(*fixedRun)},
                                        {"param_bytes", quantizedBytes}}},
+      {"overflow_proof", std::move(overflowProof)},
       {"tensors", std::move(tensorRows)}};
   std::string reportText =
       llvm::formatv("{0:2}", llvm::json::Value(std::move(report)));

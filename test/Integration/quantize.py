@@ -130,7 +130,9 @@ def check_bit_exact(args, checks):
 
 
 REPORT_FIELDS = {"float": ("top1", "param_bytes"),
-                 "quantized": ("top1", "param_bytes")}
+                 "quantized": ("top1", "param_bytes"),
+                 "overflow_proof": ("proven_accumulators", "overflows",
+                                    "accumulator_bits_min", "accumulator_bits_max")}
 TENSOR_FIELDS = ("name", "kind", "min", "max", "format", "overflow", "underflow")
 
 

@@ -12,7 +12,8 @@
 
   ranges.py overflow --quant PATH --quant-opt PATH --model-dir DIR
       `quant quantize` (msb, 200 calibration images) writes the integer
-      network; `convert-fxp-to-arith` + `fxp-verify-no-overflow` must prove
+      network and reports its overflow proof in report.json (17 proven
+      accumulators, no overflow); `convert-fxp-to-arith` + `fxp-verify-no-overflow` must prove
       every accumulator and addition overflow-free (exit 0, one proven
       accumulator per conv/matmul and the pooling sum), and
       `fxp-narrow-accumulators` reports
@@ -147,6 +148,13 @@ def overflow(args, checks):
         checks.expect("quant quantize", result.returncode == 0, result.stderr[-400:])
         if result.returncode:
             return
+        with open(os.path.join(out, "report.json")) as f:
+            proof = json.load(f).get("overflow_proof", {})
+        checks.expect("report.json: overflow_proof with 17 accumulators, 0 overflows",
+                      proof.get("proven_accumulators") == 17
+                      and proof.get("overflows") == 0
+                      and 0 < proof.get("accumulator_bits_max", 0) <= 32,
+                      str(proof))
         quantized = os.path.join(out, "quantized.mlir")
         result = run([args.quant_opt, quantized, "--convert-fxp-to-arith",
                       "--fxp-verify-no-overflow=remarks=true",

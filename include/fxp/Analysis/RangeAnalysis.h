@@ -198,6 +198,54 @@ TensorRange getRange(DataFlowSolver &solver, Value value);
 /// (fixed-point payloads scaled to reals per slice), nullopt otherwise.
 std::optional<SmallVector<double>> readConstantElements(Value value);
 
+/// Operand ranges of ops from a finished solver, constants read through a
+/// cache (for re-running transfer functions after the analysis).
+class SolvedRanges {
+public:
+  explicit SolvedRanges(DataFlowSolver &solver) : solver(solver) {}
+  /// The operand ranges of `op`; `storage` holds them.
+  OperandRanges operandsOf(Operation *op, SmallVector<TensorRange> &storage);
+
+private:
+  const SmallVector<double> *constant(Value v);
+
+  DataFlowSolver &solver;
+  /// Heap-allocated so pointers stay valid while the map grows.
+  DenseMap<Value, std::unique_ptr<SmallVector<double>>> cache;
+};
+
+//===----------------------------------------------------------------------===//
+// Overflow proofs
+//===----------------------------------------------------------------------===//
+
+/// An integer operation that can overflow: its worst event (the channel
+/// needing the most bits), those bits (0: unbounded) and how many channels
+/// can overflow.
+struct OverflowReport {
+  OverflowEvent worst;
+  unsigned bits;
+  int64_t channels;
+};
+
+/// A reduction accumulator proven within its integer type: the hull of its
+/// partial sums over all channels.
+struct ProvenAccumulator {
+  Operation *op;
+  Interval hull;
+  Type type;
+};
+
+struct OverflowCheck {
+  SmallVector<ProvenAccumulator> proven;
+  /// In program order.
+  SmallVector<OverflowReport> overflows;
+};
+
+/// Checks every integer reduction accumulator (all partial sums, per
+/// channel) and every integer add/sub/mul/shift/truncation of `top`
+/// against its type, with a solver that ran runRangeAnalysis on `top`.
+OverflowCheck checkOverflows(DataFlowSolver &solver, Operation *top);
+
 } // namespace mlir::fxp
 
 #endif // FXP_ANALYSIS_RANGEANALYSIS_H

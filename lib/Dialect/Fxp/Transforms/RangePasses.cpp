@@ -12,8 +12,6 @@
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "llvm/Support/Format.h"
 
-#include <map>
-
 namespace mlir::fxp {
 #define GEN_PASS_DEF_PRINTRANGES
 #define GEN_PASS_DEF_VERIFYNOOVERFLOW
@@ -41,36 +39,6 @@ LogicalResult analyse(DataFlowSolver &solver, Operation *top,
   }
   return runRangeAnalysis(solver, top, options);
 }
-
-/// Operand ranges of ops from a finished solver, with constants read
-/// through a cache.
-class SolvedRanges {
-public:
-  explicit SolvedRanges(DataFlowSolver &solver) : solver(solver) {}
-
-  OperandRanges operandsOf(Operation *op, SmallVector<TensorRange> &storage) {
-    storage.clear();
-    for (Value operand : op->getOperands())
-      storage.push_back(getRange(solver, operand));
-    return OperandRanges{
-        storage, [this](Value v) { return constant(v); },
-        [this](Value v) { return getRange(solver, v).getWhole(); }};
-  }
-
-private:
-  const SmallVector<double> *constant(Value v) {
-    auto [it, inserted] = cache.try_emplace(v);
-    if (inserted)
-      if (std::optional<SmallVector<double>> elements = readConstantElements(v))
-        it->second =
-            std::make_unique<SmallVector<double>>(std::move(*elements));
-    return it->second.get();
-  }
-
-  DataFlowSolver &solver;
-  /// Heap-allocated so pointers stay valid while the map grows.
-  DenseMap<Value, std::unique_ptr<SmallVector<double>>> cache;
-};
 
 std::string intervalText(const Interval &range) {
   std::string text;
@@ -131,60 +99,17 @@ struct VerifyNoOverflowPass
     DataFlowSolver solver;
     if (failed(analyse(solver, getOperation(), inputRange, trustStatistics)))
       return signalPassFailure();
-    SolvedRanges solved(solver);
+    OverflowCheck check = checkOverflows(solver, getOperation());
+    numProven += check.proven.size();
+    if (remarks)
+      for (const ProvenAccumulator &proven : check.proven)
+        proven.op->emitRemark()
+            << "accumulator proven within " << intervalText(proven.hull)
+            << ": needs " << signedBitsNeeded(proven.hull) << " bits of "
+            << proven.type;
 
-    // The worst event per (operation, accumulator?) and how many channels
-    // overflow, in program order.
-    struct Worst {
-      OverflowEvent event;
-      unsigned bits;
-      int64_t channels;
-    };
-    std::vector<std::pair<Operation *, bool>> order;
-    std::map<std::pair<Operation *, bool>, Worst> worst;
-    OverflowSink sink = [&](const OverflowEvent &event) {
-      unsigned bits = signedBitsNeeded(event.exact);
-      auto key = std::make_pair(event.op, event.accumulator);
-      auto it = worst.find(key);
-      if (it == worst.end()) {
-        order.push_back(key);
-        worst.emplace(key, Worst{event, bits, 1});
-        return;
-      }
-      ++it->second.channels;
-      if (bits > it->second.bits || bits == 0)
-        it->second = Worst{event, bits, it->second.channels};
-    };
-
-    SmallVector<TensorRange> storage;
-    getOperation()->walk([&](Operation *op) {
-      if (op->getNumResults() == 0 || insideLinalgBody(op))
-        return;
-      OperandRanges info = solved.operandsOf(op, storage);
-      size_t before = worst.size();
-      (void)transferRanges(op, info, sink);
-      if (!isa<linalg::LinalgOp>(op))
-        return;
-      std::optional<SmallVector<Interval>> accumulators =
-          accumulatorRanges(op, info);
-      if (!accumulators || worst.count({op, true}) ||
-          !integerTypeRange(getElementTypeOrSelf(op->getResult(0).getType())))
-        return;
-      (void)before;
-      ++numProven;
-      if (!remarks)
-        return;
-      Interval hull = accumulators->front();
-      for (const Interval &c : *accumulators)
-        hull = hull.hull(c);
-      op->emitRemark() << "accumulator proven within " << intervalText(hull)
-                       << ": needs " << signedBitsNeeded(hull) << " bits of "
-                       << getElementTypeOrSelf(op->getResult(0).getType());
-    });
-
-    for (const auto &key : order) {
-      const Worst &w = worst.at(key);
-      const OverflowEvent &event = w.event;
+    for (const OverflowReport &w : check.overflows) {
+      const OverflowEvent &event = w.worst;
       auto type = cast<IntegerType>(event.type);
       InFlightDiagnostic diag = event.op->emitError();
       if (event.accumulator)
@@ -207,7 +132,7 @@ struct VerifyNoOverflowPass
                           << "the one shown needs the most bits";
       ++numOverflows;
     }
-    if (!order.empty())
+    if (!check.overflows.empty())
       signalPassFailure();
   }
 };
