@@ -232,8 +232,8 @@ int mlir::fxp::driver::quantizeMain(int argc, char **argv) {
                  << step << "\n";
   };
 
-  auto parsePair = [](llvm::StringRef text)
-      -> std::optional<std::pair<double, double>> {
+  auto parsePair =
+      [](llvm::StringRef text) -> std::optional<std::pair<double, double>> {
     auto [first, second] = text.split(',');
     double a, b;
     if (first.trim().getAsDouble(a) || second.trim().getAsDouble(b))
