@@ -23,16 +23,8 @@ OperandRanges SolvedRanges::operandsOf(Operation *op,
   for (Value operand : op->getOperands())
     storage.push_back(getRange(solver, operand));
   return OperandRanges{
-      storage, [this](Value v) { return constant(v); },
+      storage, [this](Value v) { return constants.get(v); },
       [this](Value v) { return getRange(solver, v).getWhole(); }};
-}
-
-const SmallVector<double> *SolvedRanges::constant(Value v) {
-  auto [it, inserted] = cache.try_emplace(v);
-  if (inserted)
-    if (std::optional<SmallVector<double>> elements = readConstantElements(v))
-      it->second = std::make_unique<SmallVector<double>>(std::move(*elements));
-  return it->second.get();
 }
 
 OverflowCheck fxp::checkOverflows(DataFlowSolver &solver, Operation *top) {

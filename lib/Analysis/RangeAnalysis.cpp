@@ -154,8 +154,8 @@ fxp::transferRanges(Operation *op, const OperandRanges &operands,
   return failure();
 }
 
-const SmallVector<double> *RangeAnalysis::constantElements(Value value) {
-  auto [it, inserted] = constants.try_emplace(value);
+const SmallVector<double> *ConstantCache::get(Value value) {
+  auto [it, inserted] = cache.try_emplace(value);
   if (inserted)
     if (std::optional<SmallVector<double>> elements =
             readConstantElements(value))
@@ -176,7 +176,7 @@ RangeAnalysis::visitOperation(Operation *op,
     in.push_back(lattice->getValue());
   }
   OperandRanges info{
-      in, [this](Value v) { return constantElements(v); },
+      in, [this](Value v) { return constants.get(v); },
       [this, op](Value v) {
         const TensorRange &r =
             getLatticeElementFor(getProgramPointAfter(op), v)->getValue();

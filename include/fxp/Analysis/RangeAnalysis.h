@@ -155,6 +155,17 @@ accumulatorRanges(Operation *op, const OperandRanges &operands);
 // The analysis
 //===----------------------------------------------------------------------===//
 
+/// readConstantElements of values, computed once per value.
+class ConstantCache {
+public:
+  /// The constant elements of `value`, null when not constant.
+  const SmallVector<double> *get(Value value);
+
+private:
+  /// Heap-allocated so pointers stay valid while the map grows.
+  DenseMap<Value, std::unique_ptr<SmallVector<double>>> cache;
+};
+
 struct RangeAnalysisOptions {
   /// Interval of every function argument without an `fxp.range` argument
   /// attribute (array of two f64: [lo, hi]); unknown when unset.
@@ -176,13 +187,9 @@ public:
                                ArrayRef<RangeLattice *> results) override;
   void setToEntryState(RangeLattice *lattice) override;
 
-  /// The constant elements of `value` (cached), null when not constant.
-  const SmallVector<double> *constantElements(Value value);
-
 private:
   RangeAnalysisOptions options;
-  /// Heap-allocated so pointers stay valid while the map grows.
-  DenseMap<Value, std::unique_ptr<SmallVector<double>>> constants;
+  ConstantCache constants;
 };
 
 /// Loads the dead-code, constant-propagation and range analyses into
@@ -207,11 +214,8 @@ public:
   OperandRanges operandsOf(Operation *op, SmallVector<TensorRange> &storage);
 
 private:
-  const SmallVector<double> *constant(Value v);
-
   DataFlowSolver &solver;
-  /// Heap-allocated so pointers stay valid while the map grows.
-  DenseMap<Value, std::unique_ptr<SmallVector<double>>> cache;
+  ConstantCache constants;
 };
 
 //===----------------------------------------------------------------------===//
