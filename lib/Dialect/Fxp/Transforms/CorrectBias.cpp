@@ -8,7 +8,6 @@
 //===----------------------------------------------------------------------===//
 
 #include "Moments.h"
-#include "NetworkPatterns.h"
 #include "fxp/Dialect/Fxp/Transforms/Passes.h"
 #include "fxp/Numerics/FixedPoint.h"
 
@@ -26,13 +25,6 @@ using namespace mlir;
 using namespace mlir::fxp;
 
 namespace {
-
-std::vector<double> valuesOf(DenseFPElementsAttr dense) {
-  std::vector<double> values;
-  for (const APFloat &v : dense.getValues<APFloat>())
-    values.push_back(v.convertToDouble());
-  return values;
-}
 
 struct CorrectBiasPass : public fxp::impl::CorrectBiasBase<CorrectBiasPass> {
   using CorrectBiasBase::CorrectBiasBase;
@@ -63,13 +55,12 @@ struct CorrectBiasPass : public fxp::impl::CorrectBiasBase<CorrectBiasPass> {
         dyn_cast_or_null<FixedType>(node.weight.getFormat().value_or(Type()));
     auto it = table.find(node.inputObservers[0]);
     auto biasConstant = node.bias.getInput().getDefiningOp<arith::ConstantOp>();
-    DenseFPElementsAttr weights = patterns::getObservedConstant(node.weight);
-    DenseFPElementsAttr bias = patterns::getObservedConstant(node.bias);
+    std::vector<double> w = moments::constantValues(node.weight);
+    std::vector<double> b = moments::constantValues(node.bias);
     if (!format || it == table.end() || !biasConstant ||
-        !biasConstant->hasOneUse() || !weights || !bias)
+        !biasConstant->hasOneUse() || w.empty() || b.empty())
       return;
-    std::vector<double> w = valuesOf(weights), b = valuesOf(bias);
-    auto type = cast<RankedTensorType>(weights.getType());
+    auto type = cast<RankedTensorType>(node.weight.getInput().getType());
     bool isConv = node.kind == patterns::NodeKind::Conv;
     int64_t outputs = isConv ? type.getDimSize(0) : type.getDimSize(1);
     int64_t inputs = isConv ? type.getDimSize(1) : type.getDimSize(0);
@@ -79,15 +70,7 @@ struct CorrectBiasPass : public fxp::impl::CorrectBiasBase<CorrectBiasPass> {
     // E[x_c] after zero padding (conv) of the input channel c.
     std::vector<double> mean(inputs, 0.0);
     const std::vector<moments::Moment> &in = it->second;
-    double keep = 1.0;
-    if (isConv) {
-      auto inputType = cast<RankedTensorType>(node.inputs[0].getType());
-      int64_t h = inputType.getDimSize(2), wd = inputType.getDimSize(3);
-      if (!ShapedType::isDynamic(h) && !ShapedType::isDynamic(wd))
-        keep =
-            double(h * wd) / (double(h + node.padding[0] + node.padding[2]) *
-                              double(wd + node.padding[1] + node.padding[3]));
-    }
+    double keep = 1.0 - moments::paddedFraction(node);
     for (int64_t c = 0; c < inputs; ++c)
       mean[c] = keep * (in.size() == 1 ? in.front().mean : in[c].mean);
     double largest = 0;
@@ -106,8 +89,8 @@ struct CorrectBiasPass : public fxp::impl::CorrectBiasBase<CorrectBiasPass> {
       largest = std::max(largest, std::fabs(shift));
       corrected.push_back(APFloat(float(b[f] - shift)));
     }
-    biasConstant.setValueAttr(
-        DenseFPElementsAttr::get(cast<ShapedType>(bias.getType()), corrected));
+    biasConstant.setValueAttr(DenseFPElementsAttr::get(
+        cast<ShapedType>(biasConstant.getType()), corrected));
     ++numCorrected;
     if (remarks) {
       std::string text;

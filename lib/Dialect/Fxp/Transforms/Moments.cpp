@@ -6,8 +6,6 @@
 
 #include "Moments.h"
 
-#include "NetworkPatterns.h"
-
 #include <cmath>
 
 using namespace mlir;
@@ -28,16 +26,27 @@ Moment moments::rectified(Moment x) {
   return {mean, std::max(0.0, second - mean * mean)};
 }
 
-namespace {
-
-/// The float values of a weight or bias observer's constant.
-std::vector<double> valuesOf(ObserveOp observer) {
+std::vector<double> moments::constantValues(ObserveOp observer) {
   std::vector<double> values;
   if (DenseFPElementsAttr dense = patterns::getObservedConstant(observer))
     for (const APFloat &v : dense.getValues<APFloat>())
       values.push_back(v.convertToDouble());
   return values;
 }
+
+double moments::paddedFraction(const patterns::Node &node) {
+  if (node.kind != patterns::NodeKind::Conv)
+    return 0.0;
+  auto type = cast<RankedTensorType>(node.inputs[0].getType());
+  int64_t h = type.getDimSize(2), w = type.getDimSize(3);
+  if (ShapedType::isDynamic(h) || ShapedType::isDynamic(w))
+    return 0.0;
+  double total = double(h + node.padding[0] + node.padding[2]) *
+                 double(w + node.padding[1] + node.padding[3]);
+  return 1.0 - double(h * w) / total;
+}
+
+namespace {
 
 const Moment &at(const std::vector<Moment> &channels, size_t c) {
   return channels.size() == 1 ? channels.front() : channels[c];
@@ -119,38 +128,23 @@ MomentTable moments::propagate(func::FuncOp func, Moment input) {
     }
     std::vector<Moment> out;
     switch (node->kind) {
-    case patterns::NodeKind::Conv: {
-      std::vector<double> weights = valuesOf(node->weight);
-      std::vector<double> bias =
-          node->bias ? valuesOf(node->bias) : std::vector<double>();
-      auto weightType =
-          cast<RankedTensorType>(node->weight.getInput().getType());
-      auto inputType = cast<RankedTensorType>(node->inputs[0].getType());
-      if (weights.empty() || !weightType.hasStaticShape())
-        return;
-      std::vector<Moment> x = *in[0];
-      int64_t h = inputType.getDimSize(2), w = inputType.getDimSize(3);
-      if (!ShapedType::isDynamic(h) && !ShapedType::isDynamic(w)) {
-        double total = double(h + node->padding[0] + node->padding[2]) *
-                       double(w + node->padding[1] + node->padding[3]);
-        x = padded(x, 1.0 - double(h * w) / total);
-      }
-      out = linear(x, weights, bias, weightType.getDimSize(0),
-                   weightType.getDimSize(1),
-                   weightType.getDimSize(2) * weightType.getDimSize(3),
-                   /*outputMajor=*/true);
-      break;
-    }
+    case patterns::NodeKind::Conv:
     case patterns::NodeKind::Matmul: {
-      std::vector<double> weights = valuesOf(node->weight);
+      std::vector<double> weights = constantValues(node->weight);
       std::vector<double> bias =
-          node->bias ? valuesOf(node->bias) : std::vector<double>();
-      auto weightType =
-          cast<RankedTensorType>(node->weight.getInput().getType());
-      if (weights.empty() || !weightType.hasStaticShape())
+          node->bias ? constantValues(node->bias) : std::vector<double>();
+      auto type = cast<RankedTensorType>(node->weight.getInput().getType());
+      if (weights.empty() || !type.hasStaticShape())
         return;
-      out = linear(*in[0], weights, bias, weightType.getDimSize(1),
-                   weightType.getDimSize(0), 1, /*outputMajor=*/false);
+      // conv: F x C x KH x KW; matmul: K x N.
+      if (node->kind == patterns::NodeKind::Conv)
+        out = linear(padded(*in[0], paddedFraction(*node)), weights, bias,
+                     type.getDimSize(0), type.getDimSize(1),
+                     type.getDimSize(2) * type.getDimSize(3),
+                     /*outputMajor=*/true);
+      else
+        out = linear(*in[0], weights, bias, type.getDimSize(1),
+                     type.getDimSize(0), 1, /*outputMajor=*/false);
       break;
     }
     case patterns::NodeKind::Add: {

@@ -14,6 +14,8 @@
 #ifndef FXP_LIB_DIALECT_FXP_TRANSFORMS_MOMENTS_H
 #define FXP_LIB_DIALECT_FXP_TRANSFORMS_MOMENTS_H
 
+#include "NetworkPatterns.h"
+
 #include "fxp/Dialect/Fxp/IR/Fxp.h"
 
 #include "mlir/Dialect/Func/IR/FuncOps.h"
@@ -39,6 +41,14 @@ MomentTable propagate(func::FuncOp func, Moment input);
 
 /// Moments of max(x, 0) for x ~ N(mean, variance).
 Moment rectified(Moment x);
+
+/// The float values of a weight or bias observer's constant (empty when
+/// it observes no float constant).
+std::vector<double> constantValues(ObserveOp observer);
+
+/// The fraction of a conv node's zero-padded input that is padding (0 for
+/// other nodes and dynamic spatial sizes).
+double paddedFraction(const patterns::Node &node);
 
 } // namespace mlir::fxp::moments
 
