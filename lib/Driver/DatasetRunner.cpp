@@ -23,14 +23,24 @@ static llvm::Error makeError(const llvm::Twine &message) {
   return llvm::createStringError(llvm::inconvertibleErrorCode(), message.str());
 }
 
+std::optional<std::pair<double, double>>
+mlir::fxp::driver::parseNumberPair(llvm::StringRef text) {
+  auto [first, second] = text.split(',');
+  double a, b;
+  if (first.trim().getAsDouble(a) || second.trim().getAsDouble(b))
+    return std::nullopt;
+  return std::make_pair(a, b);
+}
+
 llvm::Expected<Normalization>
 mlir::fxp::driver::parseNormalization(llvm::StringRef text) {
   Normalization norm;
   if (text.empty())
     return norm;
-  auto [meanText, stdText] = text.split(',');
-  if (meanText.trim().getAsDouble(norm.mean) ||
-      stdText.trim().getAsDouble(norm.std) || norm.std == 0.0)
+  auto pair = parseNumberPair(text);
+  if (pair)
+    std::tie(norm.mean, norm.std) = *pair;
+  if (!pair || norm.std == 0.0)
     return makeError("--normalize expects MEAN,STD with STD != 0, got '" +
                      text + "'");
   norm.enabled = true;

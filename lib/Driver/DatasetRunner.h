@@ -28,6 +28,9 @@ struct Normalization {
   bool enabled = false;
 };
 
+/// Parses "A,B" (two numbers, spaces allowed); nullopt otherwise.
+std::optional<std::pair<double, double>> parseNumberPair(llvm::StringRef text);
+
 /// Parses "MEAN,STD" (empty: disabled).
 llvm::Expected<Normalization> parseNormalization(llvm::StringRef text);
 

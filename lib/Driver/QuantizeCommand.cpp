@@ -232,17 +232,9 @@ int mlir::fxp::driver::quantizeMain(int argc, char **argv) {
                  << step << "\n";
   };
 
-  auto parsePair =
-      [](llvm::StringRef text) -> std::optional<std::pair<double, double>> {
-    auto [first, second] = text.split(',');
-    double a, b;
-    if (first.trim().getAsDouble(a) || second.trim().getAsDouble(b))
-      return std::nullopt;
-    return std::make_pair(a, b);
-  };
   SmallVector<double, 2> inputInterval, inputPrior;
   if (!inputMoments.empty()) {
-    auto pair = parsePair(inputMoments);
+    auto pair = parseNumberPair(inputMoments);
     if (!pair || !(pair->second >= 0))
       return fail("--input-moments: expected MEAN,STD with STD >= 0, got '" +
                   inputMoments + "'");
@@ -257,7 +249,7 @@ int mlir::fxp::driver::quantizeMain(int argc, char **argv) {
       return fail("--data-free needs either --input-range LO,HI or "
                   "--input-moments MEAN,STD");
     if (!inputRange.empty()) {
-      auto pair = parsePair(inputRange);
+      auto pair = parseNumberPair(inputRange);
       if (!pair || !(pair->first <= pair->second))
         return fail("--input-range: expected LO,HI with LO <= HI, got '" +
                     inputRange + "'");

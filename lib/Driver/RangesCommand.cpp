@@ -11,6 +11,7 @@
 //===----------------------------------------------------------------------===//
 
 #include "Calibration.h"
+#include "DatasetRunner.h"
 
 #include "fxp/Analysis/RangeAnalysis.h"
 #include "fxp/Dialect/Fxp/IR/Fxp.h"
@@ -40,16 +41,6 @@ static int fail(const llvm::Twine &message) {
   return 1;
 }
 
-/// Parses "lo,hi".
-static std::optional<Interval> parseInterval(llvm::StringRef text) {
-  auto [loText, hiText] = text.split(',');
-  double lo, hi;
-  if (loText.trim().getAsDouble(lo) || hiText.trim().getAsDouble(hi) ||
-      !(lo <= hi))
-    return std::nullopt;
-  return Interval{lo, hi};
-}
-
 int mlir::fxp::driver::rangesMain(int argc, char **argv) {
   static cl::OptionCategory category("quant ranges options");
   static cl::opt<std::string> modelPath(
@@ -75,10 +66,11 @@ int mlir::fxp::driver::rangesMain(int argc, char **argv) {
 
   RangeAnalysisOptions options;
   if (!inputRange.empty()) {
-    options.inputRange = parseInterval(inputRange);
-    if (!options.inputRange)
+    auto pair = driver::parseNumberPair(inputRange);
+    if (!pair || !(pair->first <= pair->second))
       return fail("--input-range: expected LO,HI with LO <= HI, got '" +
                   inputRange + "'");
+    options.inputRange = Interval{pair->first, pair->second};
   }
 
   MLIRContext context;
