@@ -95,7 +95,8 @@ std::string formatText(FixedType type) {
 }
 
 /// Bytes of the learnable parameters after quantization: fxp.constant
-/// payloads at their word length (rounded up to whole bytes per element),
+/// payloads as lowered (formats of at most 4 bits packed two per byte,
+/// others in whole bytes per element),
 /// learnables left in float at 4 bytes.
 int64_t quantizedParamBytes(ModuleOp module,
                             const std::vector<TensorReport> &tensors,
@@ -107,8 +108,7 @@ int64_t quantizedParamBytes(ModuleOp module,
     if (!name || !type)
       return;
     quantizedNames.insert(name.getName().getValue());
-    bytes += type.getNumElements() *
-             ((getFixedElementType(type).getWidth() + 7) / 8);
+    bytes += getFixedElementType(type).getPackedBytes(type.getNumElements());
   });
   for (const TensorReport &tensor : tensors)
     if ((tensor.kind == "weight" || tensor.kind == "bias") &&

@@ -94,3 +94,56 @@ func.func @unsigned_input(%x: tensor<?x2x4x4x!fxp.fixed<u8, 5>>) -> tensor<?x1x4
   %y = fxp.conv2d %x, %w strides [1, 1] dilations [1, 1] padding [0, 0, 0, 0] relu : tensor<?x2x4x4x!fxp.fixed<u8, 5>>, tensor<1x2x1x1x!fxp.fixed<s8, 7>> -> tensor<?x1x4x4x!fxp.fixed<u8, 4>>
   return %y : tensor<?x1x4x4x!fxp.fixed<u8, 4>>
 }
+
+// -----
+
+// 4-bit weights: stored packed two per byte (element 2i in the low nibble:
+// [7, -8] -> 0x87 = -121, [1, -1] -> 0xF1 = -15, [3, 0] -> 3), unpacked by
+// sign-extending nibbles into i8 and computed as int8 (i32 accumulator).
+// CHECK-LABEL: func.func @int4_weights
+// CHECK-SAME: (%[[X:.*]]: tensor<?x2x4x4xi8>) -> tensor<?x3x4x4xi8>
+// CHECK-DAG: %[[P:.*]] = arith.constant dense<[-121, -15, 3]> : tensor<3xi8>
+// CHECK: %[[U:.*]] = linalg.generic {{.*}} ins(%[[P]] : tensor<3xi8>) outs(%{{.*}} : tensor<3x2xi8>)
+// CHECK: linalg.index 1
+// CHECK: arith.shli
+// CHECK: arith.shrsi
+// CHECK: %[[W:.*]] = tensor.expand_shape %[[U]] {{\[\[}}0], [1, 2, 3]] output_shape [3, 2, 1, 1] : tensor<3x2xi8> into tensor<3x2x1x1xi8>
+// CHECK: linalg.conv_2d_nchw_fchw {{.*}} ins(%[[X]], %[[W]] : tensor<?x2x4x4xi8>, tensor<3x2x1x1xi8>) outs(%{{.*}} : tensor<?x3x4x4xi32>)
+func.func @int4_weights(%x: tensor<?x2x4x4x!fxp.fixed<s8, 4>>) -> tensor<?x3x4x4x!fxp.fixed<s8, 3>> {
+  %w = fxp.constant dense<[[[[7]], [[-8]]], [[[1]], [[-1]]], [[[3]], [[0]]]]> : tensor<3x2x1x1xi4> as !fxp.fixed<s4, axis 0: [2, 3, 1]>
+  %y = fxp.conv2d %x, %w strides [1, 1] dilations [1, 1] padding [0, 0, 0, 0] : tensor<?x2x4x4x!fxp.fixed<s8, 4>>, tensor<3x2x1x1x!fxp.fixed<s4, axis 0: [2, 3, 1]>> -> tensor<?x3x4x4x!fxp.fixed<s8, 3>>
+  return %y : tensor<?x3x4x4x!fxp.fixed<s8, 3>>
+}
+
+// -----
+
+// An odd number of unsigned 4-bit values: the last byte's high nibble is
+// padding, sliced off; unsigned nibbles are masked, not sign-extended.
+// CHECK-LABEL: func.func @uint4_odd
+// CHECK-DAG: arith.constant dense<[33, 15]> : tensor<2xi8>
+// CHECK: arith.shrui
+// CHECK: arith.andi
+// CHECK: tensor.extract_slice %{{.*}}[0] [3] [1] : tensor<4xi8> to tensor<3xi8>
+func.func @uint4_odd() -> tensor<3x!fxp.fixed<u4, 2>> {
+  %c = fxp.constant dense<[1, 2, 15]> : tensor<3xi4> as !fxp.fixed<u4, 2>
+  return %c : tensor<3x!fxp.fixed<u4, 2>>
+}
+
+// -----
+
+// 16-bit activations and weights with 64 terms can exceed i32 (2^15 * 2^15
+// * 64): the accumulator is i64. Constant weights whose per-channel sum of
+// |w| keeps every partial sum in i32 keep an i32 accumulator.
+// CHECK-LABEL: func.func @wide_accumulator
+// CHECK: linalg.matmul ins(%{{.*}}, %{{.*}} : tensor<?x64xi16>, tensor<64x10xi16>) outs(%{{.*}} : tensor<?x10xi64>)
+func.func @wide_accumulator(%x: tensor<?x64x!fxp.fixed<s16, 4>>, %w: tensor<64x10x!fxp.fixed<s16, 12>>) -> tensor<?x10x!fxp.fixed<s16, 3>> {
+  %y = fxp.matmul %x, %w : tensor<?x64x!fxp.fixed<s16, 4>>, tensor<64x10x!fxp.fixed<s16, 12>> -> tensor<?x10x!fxp.fixed<s16, 3>>
+  return %y : tensor<?x10x!fxp.fixed<s16, 3>>
+}
+// CHECK-LABEL: func.func @small_constant_weights
+// CHECK: linalg.matmul ins(%{{.*}}, %{{.*}} : tensor<?x2xi16>, tensor<2x2xi16>) outs(%{{.*}} : tensor<?x2xi32>)
+func.func @small_constant_weights(%x: tensor<?x2x!fxp.fixed<s16, 4>>) -> tensor<?x2x!fxp.fixed<s16, 3>> {
+  %w = fxp.constant dense<[[100, -200], [300, 5]]> : tensor<2x2xi16> as !fxp.fixed<s16, 12>
+  %y = fxp.matmul %x, %w : tensor<?x2x!fxp.fixed<s16, 4>>, tensor<2x2x!fxp.fixed<s16, 12>> -> tensor<?x2x!fxp.fixed<s16, 3>>
+  return %y : tensor<?x2x!fxp.fixed<s16, 3>>
+}

@@ -240,6 +240,14 @@ LogicalResult ObserveOp::verify() {
         failed(verifyFixedPointShape(*this, shaped.clone(fixed), "format")))
       return failure();
   }
+  if (std::optional<uint32_t> width = getWordLength()) {
+    if (*width < 2 || *width > 16)
+      return emitOpError() << "word_length must be in [2, 16], got " << *width;
+    auto fixed = dyn_cast_or_null<FixedType>(getFormat().value_or(Type()));
+    if (fixed && fixed.getWidth() != *width)
+      return emitOpError() << "format " << fixed << " contradicts word_length "
+                           << *width;
+  }
   for (FloatAttr fraction : {getOverflowAttr(), getUnderflowAttr()})
     if (fraction && !(fraction.getValueAsDouble() >= 0.0 &&
                       fraction.getValueAsDouble() <= 1.0))

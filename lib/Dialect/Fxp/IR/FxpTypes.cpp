@@ -50,6 +50,16 @@ IntegerType FixedType::getStorageType() const {
   return IntegerType::get(getContext(), getWidth());
 }
 
+IntegerType FixedType::getComputeType() const {
+  return IntegerType::get(getContext(), std::max(8u, getWidth()));
+}
+
+int64_t FixedType::getPackedBytes(int64_t numElements) const {
+  if (getWidth() <= 4)
+    return (numElements + 1) / 2;
+  return numElements * int64_t((getWidth() + 7) / 8);
+}
+
 LogicalResult FixedType::verify(function_ref<InFlightDiagnostic()> emitError,
                                 bool isSigned, unsigned width,
                                 std::optional<int32_t> axis,

@@ -40,10 +40,10 @@ class FixedToIntegerTypeConverter : public TypeConverter {
 public:
   FixedToIntegerTypeConverter() {
     addConversion([](Type type) { return type; });
-    addConversion([](FixedType type) -> Type { return type.getStorageType(); });
+    addConversion([](FixedType type) -> Type { return type.getComputeType(); });
     addConversion([](RankedTensorType type) -> Type {
       if (auto fixed = dyn_cast<FixedType>(type.getElementType()))
-        return type.clone(fixed.getStorageType());
+        return type.clone(fixed.getComputeType());
       return type;
     });
   }
@@ -215,7 +215,7 @@ Value buildEpilogue(OpBuilder &b, Location loc, Value acc, Value bias,
   }
   maps.push_back(identity);
   FixedFormat format = result.getFormat();
-  Type storage = result.getStorageType();
+  Type storage = result.getComputeType();
   return linalg::GenericOp::create(
              b, loc, init.getType(), inputs, ValueRange{init}, maps,
              parallel(rank),
@@ -233,7 +233,7 @@ Value buildEpilogue(OpBuilder &b, Location loc, Value acc, Value bias,
 }
 
 /// The tail conv2d and matmul share: the result tensor and the epilogue that
-/// requantizes the i32 accumulator `acc` (channels on dimension 1).
+/// requantizes the accumulator `acc` (channels on dimension 1).
 template <typename KernelOp>
 FailureOr<Value>
 requantizeAccumulator(OpBuilder &b, Location loc, KernelOp op, Value acc,
@@ -259,6 +259,81 @@ requantizeAccumulator(OpBuilder &b, Location loc, KernelOp op, Value acc,
 // Patterns
 //===----------------------------------------------------------------------===//
 
+/// The stored values of a fixed-point constant payload, sign- or
+/// zero-extended.
+SmallVector<int64_t> storedValues(DenseIntElementsAttr payload, bool isSigned) {
+  SmallVector<int64_t> values;
+  values.reserve(payload.getNumElements());
+  for (const APInt &value : payload.getValues<APInt>())
+    values.push_back(isSigned ? value.getSExtValue()
+                              : int64_t(value.getZExtValue()));
+  return values;
+}
+
+/// A constant of at most 4-bit values as lowered: a packed i8 constant (two
+/// values per byte, element 2i in the low nibble), unpacked once per call by
+/// a linalg.generic into i8 values of `type`'s shape (sub-byte formats are
+/// computed as int8).
+Value buildPackedConstant(OpBuilder &b, Location loc, RankedTensorType type,
+                          ArrayRef<int64_t> values, bool isSigned) {
+  int64_t count = int64_t(values.size());
+  int64_t bytes = (count + 1) / 2;
+  IntegerType i8 = b.getI8Type();
+  SmallVector<APInt> packed;
+  packed.reserve(bytes);
+  for (int64_t i = 0; i < bytes; ++i) {
+    uint64_t low = uint64_t(values[2 * i]) & 0xF;
+    uint64_t high = 2 * i + 1 < count ? uint64_t(values[2 * i + 1]) & 0xF : 0;
+    packed.push_back(APInt(8, low | (high << 4)));
+  }
+  auto packedType = RankedTensorType::get({bytes}, i8);
+  Value source = arith::ConstantOp::create(
+      b, loc, DenseIntElementsAttr::get(packedType, packed));
+  auto pairsType = RankedTensorType::get({bytes, 2}, i8);
+  Value init = tensor::EmptyOp::create(b, loc, pairsType.getShape(), i8);
+  MLIRContext *context = b.getContext();
+  AffineMap byteMap = AffineMap::get(2, 0, getAffineDimExpr(0, context));
+  AffineMap identity = AffineMap::getMultiDimIdentityMap(2, context);
+  Value pairs =
+      linalg::GenericOp::create(
+          b, loc, pairsType, ValueRange{source}, ValueRange{init},
+          ArrayRef<AffineMap>{byteMap, identity}, parallel(2),
+          [&](OpBuilder &nb, Location l, ValueRange args) {
+            Value nibble = linalg::IndexOp::create(nb, l, 1);
+            Value index = arith::IndexCastOp::create(nb, l, i8, nibble);
+            Value four = arith::ConstantIntOp::create(nb, l, i8, 4);
+            Value offset = arith::MulIOp::create(nb, l, index, four);
+            Value value;
+            if (isSigned) {
+              // High nibble: byte >>s 4; low: (byte << 4) >>s 4.
+              Value up = arith::ShLIOp::create(
+                  nb, l, args[0], arith::SubIOp::create(nb, l, four, offset));
+              value = arith::ShRSIOp::create(nb, l, up, four);
+            } else {
+              Value down = arith::ShRUIOp::create(nb, l, args[0], offset);
+              value = arith::AndIOp::create(
+                  nb, l, down, arith::ConstantIntOp::create(nb, l, i8, 0xF));
+            }
+            linalg::YieldOp::create(nb, l, value);
+          })
+          .getResult(0);
+  Value flat = tensor::CollapseShapeOp::create(
+      b, loc, pairs, ArrayRef<ReassociationIndices>{{0, 1}});
+  if (2 * bytes != count)
+    flat = tensor::ExtractSliceOp::create(
+        b, loc, RankedTensorType::get({count}, i8), flat,
+        ArrayRef<OpFoldResult>{b.getIndexAttr(0)},
+        ArrayRef<OpFoldResult>{b.getIndexAttr(count)},
+        ArrayRef<OpFoldResult>{b.getIndexAttr(1)});
+  if (type.getRank() == 1)
+    return flat;
+  ReassociationIndices all;
+  for (int64_t d = 0; d < type.getRank(); ++d)
+    all.push_back(d);
+  return tensor::ExpandShapeOp::create(b, loc, type, flat,
+                                       ArrayRef<ReassociationIndices>{all});
+}
+
 struct ConstantLowering : OpConversionPattern<ConstantOp> {
   using OpConversionPattern::OpConversionPattern;
   LogicalResult
@@ -266,9 +341,31 @@ struct ConstantLowering : OpConversionPattern<ConstantOp> {
                   ConversionPatternRewriter &rewriter) const override {
     Type type = getTypeConverter()->convertType(op.getType());
     auto value = cast<TypedAttr>(op.getValue());
-    if (value.getType() != type)
+    if (value.getType() == type) {
+      rewriter.replaceOpWithNewOp<arith::ConstantOp>(op, type, value);
+      return success();
+    }
+    // Sub-byte formats: the payload is in the storage type, lowered code
+    // holds bytes.
+    FixedType fixed = getFixedElementType(op.getType());
+    auto payload = dyn_cast<DenseIntElementsAttr>(value);
+    auto tensorType = dyn_cast<RankedTensorType>(type);
+    if (!payload || !tensorType || fixed.getWidth() >= 8)
       return rewriter.notifyMatchFailure(op, "payload type is not the storage");
-    rewriter.replaceOpWithNewOp<arith::ConstantOp>(op, type, value);
+    SmallVector<int64_t> values = storedValues(payload, fixed.getIsSigned());
+    if (fixed.getWidth() <= 4 && tensorType.hasStaticShape() &&
+        tensorType.getRank() > 0 && !payload.isSplat()) {
+      rewriter.replaceOp(op,
+                         buildPackedConstant(rewriter, op.getLoc(), tensorType,
+                                             values, fixed.getIsSigned()));
+      return success();
+    }
+    SmallVector<APInt> widened;
+    for (int64_t v :
+         payload.isSplat() ? ArrayRef(values).take_front(1) : ArrayRef(values))
+      widened.push_back(APInt(8, uint64_t(v), /*isSigned=*/true));
+    rewriter.replaceOpWithNewOp<arith::ConstantOp>(
+        op, type, DenseIntElementsAttr::get(tensorType, widened));
     return success();
   }
 };
@@ -406,7 +503,7 @@ struct CastLowering : OpConversionPattern<CastOp> {
           Value shifted = roundingShift(b, l, value, constI64(b, l, shift));
           linalg::YieldOp::create(b, l,
                                   saturate(b, l, shifted, to, /*relu=*/false,
-                                           toType.getStorageType()));
+                                           toType.getComputeType()));
         });
     if (failed(result))
       return failure();
@@ -417,10 +514,12 @@ struct CastLowering : OpConversionPattern<CastOp> {
 
 /// The named linalg kernels sign-extend their operands: an unsigned input
 /// is zero-extended to twice its width first (its values then read the
-/// same signed).
+/// same signed); sub-byte unsigned values already sit zero-extended in
+/// bytes.
 Value signedKernelInput(OpBuilder &b, Location loc, Value input,
                         FixedType format) {
-  if (format.getIsSigned())
+  if (format.getIsSigned() ||
+      format.getComputeType().getWidth() > format.getWidth())
     return input;
   auto type = cast<RankedTensorType>(input.getType());
   auto wideType = type.clone(b.getIntegerType(2 * format.getWidth()));
@@ -442,6 +541,47 @@ Value signedKernelInput(OpBuilder &b, Location loc, Value input,
                        .getResult());
              })
       .getResult(0);
+}
+
+/// The accumulator element type of a conv2d / matmul: i32 when every
+/// partial sum provably fits it, else i64. The bound is the largest input
+/// magnitude of the input format times the largest per-output-channel sum
+/// of |w| — exact for a constant weight, the format's worst case (|w| <=
+/// 2^(width-1) for every term) otherwise. 8-bit operands always fit i32;
+/// 16-bit activations with wide weights may not.
+IntegerType accumulatorType(OpBuilder &b, FixedType input, Value weight,
+                            unsigned channelAxis) {
+  FixedFormat x = input.getFormat();
+  double maxInput = x.isSigned ? std::ldexp(1.0, int(x.wordLength) - 1)
+                               : std::ldexp(1.0, int(x.wordLength)) - 1;
+  auto weightType = cast<RankedTensorType>(weight.getType());
+  FixedType weightFixed = getFixedElementType(weightType);
+  if (!weightType.hasStaticShape() ||
+      int64_t(channelAxis) >= weightType.getRank())
+    return b.getI64Type();
+  int64_t channels = weightType.getDimSize(channelAxis);
+  int64_t inner = 1;
+  for (int64_t d = channelAxis + 1; d < weightType.getRank(); ++d)
+    inner *= weightType.getDimSize(d);
+  double maxSum = 0;
+  auto constant = weight.getDefiningOp<ConstantOp>();
+  auto payload = constant ? dyn_cast<DenseIntElementsAttr>(constant.getValue())
+                          : DenseIntElementsAttr();
+  if (payload && channels > 0) {
+    SmallVector<double> sums(channels, 0.0);
+    int64_t index = 0;
+    for (int64_t value : storedValues(payload, weightFixed.getIsSigned())) {
+      sums[(index / inner) % channels] += std::fabs(double(value));
+      ++index;
+    }
+    maxSum = *llvm::max_element(sums);
+  } else {
+    double terms = double(weightType.getNumElements()) /
+                   double(std::max<int64_t>(channels, 1));
+    maxSum = terms * std::ldexp(1.0, int(weightFixed.getWidth()) - 1);
+  }
+  return maxInput * maxSum <= double(INT32_MAX) ? b.getI32Type()
+                                                : b.getI64Type();
 }
 
 struct Conv2DLowering : OpConversionPattern<Conv2DOp> {
@@ -471,7 +611,9 @@ struct Conv2DLowering : OpConversionPattern<Conv2DOp> {
     }
     auto resultType =
         cast<RankedTensorType>(getTypeConverter()->convertType(op.getType()));
-    auto accType = resultType.clone(rewriter.getI32Type());
+    auto accType = resultType.clone(
+        accumulatorType(rewriter, fixedElement(op.getInput()), op.getWeight(),
+                        /*channelAxis=*/0));
     FailureOr<Value> filled =
         zeroFilled(rewriter, loc, accType, {{adaptor.getInput(), 0}}, op);
     if (failed(filled))
@@ -503,7 +645,9 @@ struct MatmulLowering : OpConversionPattern<MatmulOp> {
     Location loc = op.getLoc();
     auto resultType =
         cast<RankedTensorType>(getTypeConverter()->convertType(op.getType()));
-    auto accType = resultType.clone(rewriter.getI32Type());
+    auto accType = resultType.clone(
+        accumulatorType(rewriter, fixedElement(op.getInput()), op.getWeight(),
+                        /*channelAxis=*/1));
     Value input = signedKernelInput(rewriter, loc, adaptor.getInput(),
                                     fixedElement(op.getInput()));
     SmallVector<std::pair<Value, int64_t>> sources = {{adaptor.getInput(), 0},
@@ -558,7 +702,7 @@ struct AddLowering : OpConversionPattern<AddOp> {
           Value shifted = roundingShift(b, l, sum, constI64(b, l, shift));
           linalg::YieldOp::create(b, l,
                                   saturate(b, l, shifted, result, relu,
-                                           resultFixed.getStorageType()));
+                                           resultFixed.getComputeType()));
         });
     if (failed(sum))
       return failure();
@@ -645,7 +789,7 @@ struct GlobalAvgPoolLowering : OpConversionPattern<GlobalAvgPool2DOp> {
           linalg::YieldOp::create(b, l,
                                   saturate(b, l, rounded, result,
                                            /*relu=*/false,
-                                           resultFixed.getStorageType()));
+                                           resultFixed.getComputeType()));
         });
     rewriter.replaceOp(op, generic.getResult(0));
     return success();

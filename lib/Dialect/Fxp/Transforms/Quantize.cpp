@@ -204,6 +204,7 @@ void QuantizePass::runOnOperation() {
         excluded.contains(node->output.reluOutput.getName()))
       node = patterns::matchNode(op, /*fuseRelu=*/false);
     if (!node || excluded.contains(node->output.output.getName()) ||
+        node->output.output.getKeepFloat() ||
         kinds.contains(patterns::stringifyNodeKind(node->kind)))
       return;
     nodes.push_back(*node);

@@ -71,6 +71,11 @@ struct SelectFormatsPass : fxp::impl::SelectFormatsBase<SelectFormatsPass> {
   void runOnOperation() override;
 
 private:
+  /// The word length of `observer`'s format: its `word_length` attribute
+  /// (set by fxp-mixed-precision), else the pass option.
+  unsigned widthOf(ObserveOp observer) const {
+    return observer.getWordLength().value_or(wordLength);
+  }
   LogicalResult selectWeight(ObserveOp observer, DenseFPElementsAttr values);
   LogicalResult selectBias(ObserveOp observer, DenseFPElementsAttr values);
   LogicalResult selectActivation(ObserveOp observer);
@@ -86,8 +91,9 @@ LogicalResult SelectFormatsPass::selectWeight(ObserveOp observer,
   std::vector<float> data = toFloats(values);
   auto type = cast<ShapedType>(values.getType());
   std::vector<int64_t> shape(type.getShape().begin(), type.getShape().end());
+  unsigned width = widthOf(observer);
   SelectionOptions options;
-  options.wordLength = wordLength;
+  options.wordLength = width;
   options.msbOutlierFraction = 0.0;
   options.percentile = percentile;
   std::optional<unsigned> axis = patterns::getWeightChannelAxis(observer);
@@ -106,7 +112,7 @@ LogicalResult SelectFormatsPass::selectWeight(ObserveOp observer,
       underflow += choice.underflowFraction * count;
       total += count;
     }
-    auto format = FixedType::get(context, /*isSigned=*/true, wordLength,
+    auto format = FixedType::get(context, /*isSigned=*/true, width,
                                  int32_t(*axis), fractions);
     setChoice(observer, format, total ? overflow / total : 0.0,
               total ? underflow / total : 0.0);
@@ -169,12 +175,12 @@ LogicalResult SelectFormatsPass::selectFromRange(ObserveOp observer,
   bool isSigned = !(unsignedActivations && range.lo >= 0);
   FixedFormat format;
   if (std::optional<int> msb = msbPosition(magnitude)) {
-    format = formatWithHighestBit(isSigned, wordLength, *msb);
+    format = formatWithHighestBit(isSigned, widthOf(observer), *msb);
     // The top of the octave may still exceed the largest stored value.
     if (magnitude > format.maxReal())
-      format = formatWithHighestBit(isSigned, wordLength, *msb + 1);
+      format = formatWithHighestBit(isSigned, widthOf(observer), *msb + 1);
   } else {
-    format = formatWithHighestBit(isSigned, wordLength, 0);
+    format = formatWithHighestBit(isSigned, widthOf(observer), 0);
   }
   setChoice(observer, FixedType::get(&getContext(), format), 0.0, 0.0);
   return success();
@@ -196,7 +202,7 @@ LogicalResult SelectFormatsPass::selectActivation(ObserveOp observer) {
            << "no calibration statistics for '" << observer.getName() << "'"
            << (table ? " in the statistics file" : " (no `stats`)");
   SelectionOptions options;
-  options.wordLength = wordLength;
+  options.wordLength = widthOf(observer);
   options.msbOutlierFraction = msbOutlierFraction;
   options.percentile = percentile;
   options.unsignedWhenNonNegative = unsignedActivations;
@@ -256,8 +262,7 @@ void SelectFormatsPass::runOnOperation() {
     for (const moments::Moment &m : it->second)
       magnitude =
           std::max(magnitude, std::fabs(m.mean) + momentSigmas * m.sigma());
-    bool nonNegative =
-        patterns::isReluOp(observer.getInput().getDefiningOp());
+    bool nonNegative = patterns::isReluOp(observer.getInput().getDefiningOp());
     return Interval{nonNegative ? 0.0 : -magnitude, magnitude};
   };
   if (weights != "per-channel" && weights != "per-tensor") {
@@ -286,8 +291,7 @@ void SelectFormatsPass::runOnOperation() {
         std::optional<Interval> range = momentInterval(observer);
         if (!range) {
           failed = true;
-          observer.emitError() << "data-free format for '"
-                               << observer.getName()
+          observer.emitError() << "data-free format for '" << observer.getName()
                                << "': no moments reach it (not a matched "
                                   "conv, matmul, add or pooling output)";
           return;
@@ -296,9 +300,9 @@ void SelectFormatsPass::runOnOperation() {
         return;
       }
       failed |= mlir::failed(
-          dataFree ? selectFromRange(observer,
-                                     getRange(solver, observer).getWhole())
-                   : selectActivation(observer));
+          dataFree
+              ? selectFromRange(observer, getRange(solver, observer).getWhole())
+              : selectActivation(observer));
       return;
     }
     if (patterns::findBiasUser(observer)) {

@@ -215,19 +215,33 @@ def Fxp_ObserveOp : Fxp_Op<"observe",
     %w = fxp.observe "conv1/weight" %cst {format = !fxp.fixed<s8, axis 0: [7, 6]>,
            overflow = 0.0 : f64, underflow = 0.01 : f64} : tensor<2x1x3x3xf32>
     ```
+
+    Mixed precision (`fxp-mixed-precision`) records its per-layer decisions
+    on the observers: `word_length` (2 to 16) is the word length
+    `fxp-select-formats` gives this point instead of its `word-length`
+    option; `keep_float` on the output observer of a conv or matmul keeps
+    that node in float (`fxp-quantize` skips it, as with `exclude`).
+
+    ```mlir
+    %w = fxp.observe "conv1/weight" %cst {word_length = 4 : i32} : tensor<2x1x3x3xf32>
+    %y = fxp.observe "conv1" %acc {keep_float} : tensor<1x2x8x8xf32>
+    ```
   }];
   let arguments = (ins StrAttr:$name, Fxp_FloatOrFixedLike:$input,
                        OptionalAttr<Fxp_StatsAttr>:$stats,
                        OptionalAttr<TypeAttr>:$format,
                        OptionalAttr<F64Attr>:$overflow,
-                       OptionalAttr<F64Attr>:$underflow);
+                       OptionalAttr<F64Attr>:$underflow,
+                       OptionalAttr<I32Attr>:$word_length,
+                       UnitAttr:$keep_float);
   let results = (outs Fxp_FloatOrFixedLike:$result);
   let assemblyFormat = "$name $input attr-dict `:` type($input)";
   let builders = [
     OpBuilder<(ins "::mlir::Type":$type, "::mlir::StringAttr":$name,
                    "::mlir::Value":$input), [{
       build($_builder, $_state, type, name, input, /*stats=*/nullptr,
-            /*format=*/nullptr, /*overflow=*/nullptr, /*underflow=*/nullptr);
+            /*format=*/nullptr, /*overflow=*/nullptr, /*underflow=*/nullptr,
+            /*word_length=*/nullptr, /*keep_float=*/nullptr);
     }]>,
   ];
   let hasVerifier = 1;

@@ -71,6 +71,14 @@ def Fxp_FixedType : Fxp_Type<"Fixed", "fixed",
     ::mlir::fxp::FixedFormat getFormat(unsigned slice = 0) const;
     /// The signless integer type holding the stored value.
     ::mlir::IntegerType getStorageType() const;
+    /// The integer type lowered code computes with: the storage type,
+    /// widened to i8 for formats under 8 bits (sub-byte values are held
+    /// sign- or zero-extended in bytes and computed as int8).
+    ::mlir::IntegerType getComputeType() const;
+    /// Bytes `numElements` constant values of this format occupy once
+    /// lowered: formats of at most 4 bits are packed two per byte, wider
+    /// ones take ceil(width / 8) bytes per value.
+    int64_t getPackedBytes(int64_t numElements) const;
     /// Number of fraction lengths (1 for per-tensor).
     unsigned getNumSlices() const { return getFractionLengths().size(); }
   }];

@@ -282,8 +282,9 @@ def Quantize : Pass<"fxp-quantize", "::mlir::ModuleOp"> {
     output); `fxp.quantize(fxp.dequantize(x))` then folds to `x` (or an
     `fxp.cast` when the formats differ) and dequantization moves below
     shape-only ops, so consecutive fixed-point nodes connect directly.
-    Nodes named in `exclude` or of a kind in `exclude-kinds` stay float (the
-    "Quantize" column of MATLAB's app). All observers are removed.
+    Nodes named in `exclude`, of a kind in `exclude-kinds`, or whose output
+    observer carries `keep_float` (set by `fxp-mixed-precision`) stay float
+    (the "Quantize" column of MATLAB's app). All observers are removed.
 
     It is an error when an observer a node needs has no `format`, when an
     excluded name is not an observer of the module, or when an excluded kind
@@ -303,6 +304,76 @@ def Quantize : Pass<"fxp-quantize", "::mlir::ModuleOp"> {
   ];
   let statistics = [
     Statistic<"numQuantized", "num-quantized", "Number of nodes quantized">,
+  ];
+}
+
+def MixedPrecision : Pass<"fxp-mixed-precision", "::mlir::func::FuncOp"> {
+  let summary = "Choose word lengths per layer: an explicit plan, or the "
+                "exact optimum under a memory or latency budget";
+  let description = [{
+    Decides, for every conv and matmul layer of an instrumented float
+    function, the word length of its weights and of its output activation
+    (`w4a8`, `w8a16`, ...) or that it stays float, and records the decision
+    on the observers: `word_length` on the weight and output observers
+    (honoured by `fxp-select-formats`), `keep_float` on the output observer
+    of a float layer (honoured by `fxp-quantize`). Layers are named after
+    their output observer (`/stage1/unit1/conv1/Conv`). Run it after
+    `fxp-insert-observers` and before `fxp-select-formats`.
+
+    Two modes:
+
+    - `formats=LAYER=PRECISION,...` applies an explicit plan (layers not
+      named keep the `fxp-select-formats` default).
+    - A budget (`budget-ratio`, `budget-bytes` or `budget-latency-us`)
+      solves the per-layer choice over the candidates each layer's
+      `fxp.sensitivity` dictionary lists (written by `quant search` from
+      measured sensitivities): it minimises the sum of the layers'
+      sensitivities subject to the learnable-parameter bytes (4-bit
+      weights packed two per byte, 32-bit quantized biases, float at 4
+      bytes) or the modelled GPU latency (docs/MixedPrecision.md) staying
+      within the budget. `solver=exact` is a multiple-choice knapsack solved
+      exactly by dynamic programming over Pareto-optimal partial sums;
+      `solver=greedy` is the classic bit-allocation baseline.
+
+    ```mlir
+    // before (sensitivities from `quant search`)
+    %w = fxp.observe "conv/weight" %cst : tensor<8x4x3x3xf32>
+    %y = fxp.observe "conv" %acc {fxp.sensitivity = {w4a8 = 0.02 : f64,
+           w8a8 = 0.001 : f64, float = 0.0 : f64}} : tensor<?x8x6x6xf32>
+    // after --fxp-mixed-precision=budget-ratio=0.3
+    %w = fxp.observe "conv/weight" %cst {word_length = 8 : i32} : ...
+    %y = fxp.observe "conv" %acc {fxp.sensitivity = {...},
+           word_length = 8 : i32} : ...
+    ```
+
+    Errors (located): an unknown layer or malformed precision in `formats`,
+    more than one budget, a layer without sensitivities (or with a
+    malformed entry) under a budget, and a budget below the cheapest
+    assignment (the message gives the cheapest cost).
+  }];
+  let dependentDialects = ["::mlir::fxp::FxpDialect"];
+  let options = [
+    ListOption<"formats", "formats", "std::string",
+               "Explicit plan: LAYER=PRECISION entries, PRECISION being "
+               "wWaA (W, A in [2, 16]) or float">,
+    Option<"budgetRatio", "budget-ratio", "double", /*default=*/"0.0",
+           "Budget: learnable-parameter bytes at most this fraction of the "
+           "float layers' bytes">,
+    Option<"budgetBytes", "budget-bytes", "int64_t", /*default=*/"0",
+           "Budget: learnable-parameter bytes of the layers">,
+    Option<"budgetLatency", "budget-latency-us", "double", /*default=*/"0.0",
+           "Budget: modelled GPU microseconds per batch over the layers">,
+    ListOption<"latencyModel", "latency-model", "double",
+               "Latency model: launch_us,bandwidth_GBs,int8_TOPS,int16_TOPS,"
+               "fp32_TFLOPS,batch (default 3,2000,400,25,50,64)">,
+    Option<"solver", "solver", "std::string", /*default=*/"\"exact\"",
+           "exact (multiple-choice knapsack DP) or greedy">,
+    Option<"remarks", "remarks", "bool", /*default=*/"false",
+           "Emit a remark per layer with its choice and cost">,
+  ];
+  let statistics = [
+    Statistic<"numLayers", "num-layers", "Layers given a precision">,
+    Statistic<"numFloat", "num-float", "Layers kept in float">,
   ];
 }
 
