@@ -3,6 +3,25 @@
 // Unsupported observers are reported next to the supported cases.
 // RUN: quant-opt %s --fxp-lower-observers -split-input-file -verify-diagnostics | FileCheck %s
 // RUN: quant-opt %s --fxp-insert-observers --fxp-lower-observers --fxp-lower-to-cpu -split-input-file -verify-diagnostics | FileCheck %s --check-prefix=LLVM
+// RUN: quant-opt %s --fxp-lower-observers=mode=simulate -split-input-file -verify-diagnostics | FileCheck %s --check-prefix=SIM
+// RUN: not quant-opt %s --fxp-lower-observers=mode=record -split-input-file 2>&1 | FileCheck %s --check-prefix=MODE
+
+// mode=simulate: each observer's result is a fresh buffer the runtime fills
+// (fxp_simulate_f32(id, input, output)); uses read that buffer.
+// SIM-LABEL: module attributes {fxp.observers = ["x", "conv1", "other"]}
+// SIM: func.func private @fxp_simulate_f32(i64, memref<*xf32>, memref<*xf32>) attributes {llvm.emit_c_interface}
+// SIM-LABEL: func.func @first
+// SIM-SAME: (%[[X:.+]]: tensor<?x4xf32>)
+// SIM: %[[BX:.+]] = bufferization.to_buffer %[[X]] read_only : tensor<?x4xf32> to memref<?x4xf32>
+// SIM-NEXT: %[[UX:.+]] = memref.cast %[[BX]] : memref<?x4xf32> to memref<*xf32>
+// SIM-NEXT: %[[ID0:.+]] = arith.constant 0 : i64
+// SIM: %[[N:.+]] = memref.dim %[[BX]], %{{.+}} : memref<?x4xf32>
+// SIM-NEXT: %[[OUT:.+]] = memref.alloc(%[[N]]) : memref<?x4xf32>
+// SIM-NEXT: %[[UO:.+]] = memref.cast %[[OUT]] : memref<?x4xf32> to memref<*xf32>
+// SIM-NEXT: call @fxp_simulate_f32(%[[ID0]], %[[UX]], %[[UO]]) : (i64, memref<*xf32>, memref<*xf32>) -> ()
+// SIM-NEXT: %[[T:.+]] = bufferization.to_tensor %[[OUT]] restrict writable : memref<?x4xf32> to tensor<?x4xf32>
+// SIM: linalg.add ins(%[[T]], %[[T]]
+// MODE: error: fxp-lower-observers: mode must be statistics or simulate, got 'record'
 
 // Observers in two functions get ids 0, 1, 2 in walk order; the runtime
 // function is declared once and the names are recorded on the module.

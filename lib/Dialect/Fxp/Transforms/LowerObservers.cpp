@@ -23,24 +23,29 @@ using namespace mlir;
 
 namespace {
 
-/// The runtime entry point: `_mlir_ciface_fxp_observe_f32(int64_t id,
-/// UnrankedMemRefType<float> *)` through the C interface.
+/// The runtime entry points, through the C interface:
+/// `_mlir_ciface_fxp_observe_f32(int64_t id, UnrankedMemRefType<float> *)`
+/// and `_mlir_ciface_fxp_simulate_f32(int64_t id, UnrankedMemRefType<float>
+/// *input, UnrankedMemRefType<float> *output)`.
 constexpr StringLiteral kObserveF32 = "fxp_observe_f32";
+constexpr StringLiteral kSimulateF32 = "fxp_simulate_f32";
 /// Module attribute listing the observer names, indexed by id.
 constexpr StringLiteral kObserversAttr = "fxp.observers";
 
-/// Declares `@fxp_observe_f32` unless the module has it already; fails when
-/// an existing symbol of that name has another type.
-FailureOr<func::FuncOp> declareObserveF32(ModuleOp module) {
+/// Declares the runtime function `name` taking an i64 id and `numBuffers`
+/// unranked f32 memrefs, unless the module has it already; fails when an
+/// existing symbol of that name has another type.
+FailureOr<func::FuncOp> declareRuntimeFunction(ModuleOp module, StringRef name,
+                                               unsigned numBuffers) {
   Builder builder(module.getContext());
-  FunctionType type = builder.getFunctionType(
-      {builder.getI64Type(),
-       UnrankedMemRefType::get(builder.getF32Type(), /*memorySpace=*/0)},
-      {});
-  if (Operation *symbol = module.lookupSymbol(kObserveF32)) {
+  SmallVector<Type> inputs = {builder.getI64Type()};
+  inputs.append(numBuffers, UnrankedMemRefType::get(builder.getF32Type(),
+                                                    /*memorySpace=*/0));
+  FunctionType type = builder.getFunctionType(inputs, {});
+  if (Operation *symbol = module.lookupSymbol(name)) {
     auto callee = dyn_cast<func::FuncOp>(symbol);
     if (!callee || callee.getFunctionType() != type) {
-      symbol->emitError() << "'" << kObserveF32
+      symbol->emitError() << "'" << name
                           << "' is reserved for the observer runtime, "
                              "expected a function of type "
                           << type;
@@ -50,7 +55,7 @@ FailureOr<func::FuncOp> declareObserveF32(ModuleOp module) {
   }
   OpBuilder moduleBuilder = OpBuilder::atBlockBegin(module.getBody());
   auto callee =
-      func::FuncOp::create(moduleBuilder, module.getLoc(), kObserveF32, type);
+      func::FuncOp::create(moduleBuilder, module.getLoc(), name, type);
   callee.setPrivate();
   callee->setAttr("llvm.emit_c_interface", moduleBuilder.getUnitAttr());
   return callee;
@@ -58,8 +63,16 @@ FailureOr<func::FuncOp> declareObserveF32(ModuleOp module) {
 
 struct LowerObserversPass
     : public fxp::impl::LowerObserversBase<LowerObserversPass> {
+  using LowerObserversBase::LowerObserversBase;
   void runOnOperation() override {
     ModuleOp module = getOperation();
+    bool simulate = mode == "simulate";
+    if (!simulate && mode != "statistics") {
+      mlir::emitError(module.getLoc())
+          << "fxp-lower-observers: mode must be statistics or simulate, got '"
+          << mode << "'";
+      return signalPassFailure();
+    }
     SmallVector<fxp::ObserveOp> observers;
     bool unsupported = false;
     module.walk([&](fxp::ObserveOp op) {
@@ -78,7 +91,9 @@ struct LowerObserversPass
     if (observers.empty())
       return;
 
-    FailureOr<func::FuncOp> callee = declareObserveF32(module);
+    FailureOr<func::FuncOp> callee =
+        simulate ? declareRuntimeFunction(module, kSimulateF32, 2)
+                 : declareRuntimeFunction(module, kObserveF32, 1);
     if (failed(callee))
       return signalPassFailure();
 
@@ -103,10 +118,30 @@ struct LowerObserversPass
       Value erased = memref::CastOp::create(builder, loc, unranked, buffer);
       Value idValue =
           arith::ConstantIntOp::create(builder, loc, builder.getI64Type(), id);
-      func::CallOp::create(builder, loc, *callee, ValueRange{idValue, erased});
+      if (simulate) {
+        // A fresh buffer of the input's shape that the runtime fills.
+        SmallVector<Value> dynamicSizes;
+        for (int64_t d = 0; d < tensorType.getRank(); ++d)
+          if (tensorType.isDynamicDim(d))
+            dynamicSizes.push_back(
+                memref::DimOp::create(builder, loc, buffer, d));
+        Value output = memref::AllocOp::create(
+            builder, loc, cast<MemRefType>(buffer.getType()), dynamicSizes);
+        Value erasedOutput =
+            memref::CastOp::create(builder, loc, unranked, output);
+        func::CallOp::create(builder, loc, *callee,
+                             ValueRange{idValue, erased, erasedOutput});
+        Value result = bufferization::ToTensorOp::create(
+            builder, loc, tensorType, output, /*restrict=*/true,
+            /*writable=*/true);
+        op.replaceAllUsesWith(result);
+      } else {
+        func::CallOp::create(builder, loc, *callee,
+                             ValueRange{idValue, erased});
+        op.replaceAllUsesWith(input);
+      }
       LLVM_DEBUG(llvm::dbgs()
                  << "observer " << id << ": '" << op.getName() << "'\n");
-      op.replaceAllUsesWith(input);
       op.erase();
       ++numLowered;
     }

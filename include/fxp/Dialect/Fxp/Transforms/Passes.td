@@ -98,6 +98,24 @@ def LowerObservers : Pass<"fxp-lower-observers", "::mlir::ModuleOp"> {
     `_mlir_ciface_fxp_observe_f32(int64_t id, UnrankedMemRefType<float> *)`.
     Only observers on f32 ranked tensors are supported.
 
+    With `mode=simulate` the observers become simulated quantization
+    instead (what `quant search` measures sensitivities with): each result is
+    a fresh buffer that `fxp_simulate_f32(id, input, output)` fills with the
+    input quantized and dequantized in the format the runtime holds for
+    observer `id` (a copy when it holds none), so one compiled program
+    evaluates any assignment of formats to observers — weights included,
+    since their observers sit on the constants:
+
+    ```mlir
+    %in = bufferization.to_buffer %x read_only : tensor<?x16x28x28xf32> to memref<?x16x28x28xf32>
+    %c0 = arith.constant 0 : index
+    %n = memref.dim %in, %c0 : memref<?x16x28x28xf32>
+    %out = memref.alloc(%n) : memref<?x16x28x28xf32>
+    // casts to memref<*xf32>, id constant
+    func.call @fxp_simulate_f32(%id, %uin, %uout) : (i64, memref<*xf32>, memref<*xf32>) -> ()
+    %y = bufferization.to_tensor %out restrict writable : memref<?x16x28x28xf32> to tensor<?x16x28x28xf32>
+    ```
+
     Before:
 
     ```mlir
@@ -125,6 +143,11 @@ def LowerObservers : Pass<"fxp-lower-observers", "::mlir::ModuleOp"> {
     "::mlir::bufferization::BufferizationDialect",
     "::mlir::func::FuncDialect",
     "::mlir::memref::MemRefDialect",
+  ];
+  let options = [
+    Option<"mode", "mode", "std::string", /*default=*/"\"statistics\"",
+           "statistics (record values: fxp_observe_f32) or simulate "
+           "(quantize-dequantize in the runtime: fxp_simulate_f32)">,
   ];
   let statistics = [
     Statistic<"numLowered", "num-lowered", "Number of observers lowered">,
