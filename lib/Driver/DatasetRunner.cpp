@@ -51,9 +51,11 @@ namespace {
 /// Prints "<tool>: 4096/10000 samples (41%)" at most once a second.
 class ProgressLine {
 public:
-  ProgressLine(int64_t total, llvm::StringRef tool)
-      : total(total), tool(tool) {}
+  ProgressLine(int64_t total, llvm::StringRef tool, bool quiet)
+      : total(total), tool(tool), quiet(quiet) {}
   void advance(int64_t count) {
+    if (quiet)
+      return;
     int64_t done = finished.fetch_add(count) + count;
     auto now = std::chrono::steady_clock::now();
     std::lock_guard<std::mutex> lock(mutex);
@@ -71,6 +73,7 @@ public:
 private:
   int64_t total;
   std::string tool;
+  bool quiet;
   std::atomic<int64_t> finished{0};
   std::mutex mutex;
   std::chrono::steady_clock::time_point lastPrint =
@@ -123,11 +126,10 @@ void mlir::fxp::driver::convertSamples(const HostTensor &data,
   }
 }
 
-llvm::Expected<DatasetRun>
-mlir::fxp::driver::runDataset(const JitModel &model,
-                              const DatasetOptions &options) {
+llvm::Expected<Dataset>
+mlir::fxp::driver::loadDataset(const JitModel &model,
+                               const DatasetOptions &options) {
   llvm::ArrayRef<TensorSignature> inputs = model.getInputs();
-  llvm::ArrayRef<TensorSignature> outputs = model.getOutputs();
   if (inputs.empty())
     return makeError("@" + options.entry +
                      " takes no arguments; use --whole "
@@ -185,6 +187,34 @@ mlir::fxp::driver::runDataset(const JitModel &model,
                                      tensor->getNumElements(), samples));
     labels = std::move(*tensor);
   }
+  Dataset dataset;
+  dataset.inputs = std::move(data);
+  dataset.labels = std::move(labels);
+  dataset.samples = samples;
+  return dataset;
+}
+
+llvm::Expected<DatasetRun>
+mlir::fxp::driver::runDataset(const JitModel &model,
+                              const DatasetOptions &options) {
+  auto dataset = loadDataset(model, options);
+  if (!dataset)
+    return dataset.takeError();
+  return runDataset(model, *dataset, options);
+}
+
+llvm::Expected<DatasetRun>
+mlir::fxp::driver::runDataset(const JitModel &model, const Dataset &dataset,
+                              const DatasetOptions &options) {
+  llvm::ArrayRef<TensorSignature> inputs = model.getInputs();
+  llvm::ArrayRef<TensorSignature> outputs = model.getOutputs();
+  if (dataset.inputs.size() != inputs.size())
+    return makeError(
+        "@" + options.entry + " takes " + llvm::Twine(inputs.size()) +
+        " inputs but the data set has " + llvm::Twine(dataset.inputs.size()));
+  const std::vector<HostTensor> &data = dataset.inputs;
+  const std::optional<HostTensor> &labels = dataset.labels;
+  int64_t samples = dataset.samples;
 
   // A static batch dimension fixes the batch size; a partial last batch is
   // padded with zeros and its extra rows dropped.
@@ -207,7 +237,7 @@ mlir::fxp::driver::runDataset(const JitModel &model,
   std::atomic<int64_t> nextBatch{0};
   std::mutex errorMutex;
   std::string firstError;
-  ProgressLine progress(samples, options.toolName);
+  ProgressLine progress(samples, options.toolName, options.quiet);
   auto runStart = std::chrono::steady_clock::now();
 
   auto worker = [&]() {

@@ -49,7 +49,19 @@ struct DatasetOptions {
   unsigned threads = 0;
   std::string entry = "main";
   std::string toolName = "quant";
+  /// No progress lines (many short runs, e.g. sensitivity measurement).
+  bool quiet = false;
 };
+
+/// The data of `options`, read and checked against `model`'s inputs once:
+/// one tensor per input, the labels, and the sample count (after `limit`).
+struct Dataset {
+  std::vector<HostTensor> inputs;
+  std::optional<HostTensor> labels;
+  int64_t samples = 0;
+};
+llvm::Expected<Dataset> loadDataset(const JitModel &model,
+                                    const DatasetOptions &options);
 
 struct DatasetRun {
   int64_t samples = 0;
@@ -62,6 +74,10 @@ struct DatasetRun {
 
 /// Runs every sample of the data set through `model`.
 llvm::Expected<DatasetRun> runDataset(const JitModel &model,
+                                      const DatasetOptions &options);
+/// Runs every sample of a loaded data set through `model`.
+llvm::Expected<DatasetRun> runDataset(const JitModel &model,
+                                      const Dataset &dataset,
                                       const DatasetOptions &options);
 
 } // namespace mlir::fxp::driver

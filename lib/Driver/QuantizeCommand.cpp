@@ -166,6 +166,13 @@ int mlir::fxp::driver::quantizeMain(int argc, char **argv) {
       cl::desc("Cross-layer weight equalization of conv-ReLU-conv chains "
                "before calibration (fxp-equalize-weights)"),
       cl::cat(category));
+  static cl::opt<std::string> mixedPrecision(
+      "mixed-precision",
+      cl::desc("Per-layer word lengths: fxp-mixed-precision options, e.g. "
+               "'formats=LAYER=w4a8,...' (a `quant search` point's "
+               "pass_options) or 'budget-ratio=0.15' on the annotated.mlir "
+               "`quant search` writes"),
+      cl::cat(category));
   static cl::opt<std::string> validationPath(
       "validation", cl::desc("Validation images (NPY or IDX, .gz)"),
       cl::Required, cl::cat(category));
@@ -290,6 +297,13 @@ int mlir::fxp::driver::quantizeMain(int argc, char **argv) {
   }
   if (failed(instrument(*module, "quant quantize")))
     return fail("inserting observers failed");
+  if (!mixedPrecision.empty()) {
+    progress("mixed precision: fxp-mixed-precision{" + mixedPrecision + "}");
+    if (failed(runPipeline(*module,
+                           "fxp-mixed-precision{" + mixedPrecision + "}",
+                           "quant quantize")))
+      return fail("mixed-precision assignment failed");
+  }
 
   // Observers and what kind of tensor each watches.
   std::vector<StatisticsSignature> signatures;
@@ -524,6 +538,7 @@ int mlir::fxp::driver::quantizeMain(int argc, char **argv) {
       {"model", modelPath.getValue()},
       {"policy", policy.getValue()},
       {"word_length", int64_t(wordLength)},
+      {"mixed_precision", mixedPrecision.getValue()},
       {"weights", weights.getValue()},
       {"unsigned_activations", unsignedActivations.getValue()},
       {"msb_outlier_fraction", msbOutlierFraction.getValue()},
@@ -559,8 +574,12 @@ int mlir::fxp::driver::quantizeMain(int argc, char **argv) {
 
   // The seed's validation table.
   std::string quantizedLabel =
-      llvm::formatv("fxp fixed point ({0}, {1}-bit)", policy.getValue(),
-                    wordLength.getValue());
+      mixedPrecision.empty()
+          ? llvm::formatv("fxp fixed point ({0}, {1}-bit)", policy.getValue(),
+                          wordLength.getValue())
+                .str()
+          : llvm::formatv("fxp fixed point ({0}, mixed)", policy.getValue())
+                .str();
   llvm::outs() << llvm::formatv("{0,-34}{1,-22}{2,18}\n", "implementation",
                                 "metric (top-1)", "learnable bytes");
   llvm::outs() << llvm::formatv(

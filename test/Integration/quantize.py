@@ -70,17 +70,21 @@ def quantize_command(args, out_dir, *extra, validation_limit=None):
     return cmd + list(extra)
 
 
-def check_bit_exact(args, checks):
+def check_bit_exact(args, checks, extra=(), label="msb"):
+    """The compiled integer network of `quant quantize ... *extra` against
+    the numpy reference, logit for logit; returns the report."""
     sys.path.insert(0, args.reference)
     from fxp_reference import integer_reference as reference
 
     mean, std = (float(v) for v in NORMALIZE.split(","))
     with tempfile.TemporaryDirectory(prefix="fxp-quantize-") as work:
         out_dir = os.path.join(work, "out")
-        _, seconds = run_quant(quantize_command(args, out_dir,
+        _, seconds = run_quant(quantize_command(args, out_dir, *extra,
                                                 validation_limit=BIT_EXACT_SAMPLES))
-        print(f"quant quantize (msb, {CALIBRATION_SAMPLES} calibration, "
+        print(f"quant quantize ({label}, {CALIBRATION_SAMPLES} calibration, "
               f"{BIT_EXACT_SAMPLES} validation images): {seconds:.1f} s")
+        with open(os.path.join(out_dir, "quantized.mlir")) as f:
+            quantized_text = f.read()
         with open(os.path.join(out_dir, "report.json")) as f:
             report = json.load(f)
 
@@ -104,7 +108,7 @@ def check_bit_exact(args, checks):
 
     if not checks.expect("logits shape", compiled.shape == expected.shape,
                          f"quant run {compiled.shape}, reference {expected.shape}"):
-        return
+        return report, quantized_text
     mismatches = int(np.count_nonzero(compiled != expected))
     max_diff = float(np.max(np.abs(compiled.astype(np.float64) - expected)))
     checks.expect("logits bit-exact", np.array_equal(compiled, expected),
@@ -127,6 +131,7 @@ def check_bit_exact(args, checks):
                   f"report {report['quantized']['correct']}/"
                   f"{report['validation']['samples']}, quant run "
                   f"{correct}/{compiled.shape[0]}")
+    return report, quantized_text
 
 
 REPORT_FIELDS = {"float": ("top1", "param_bytes"),

@@ -35,6 +35,8 @@ const Command kCommands[] = {
      mlir::fxp::driver::quantizeMain},
     {"ranges", "analysed value intervals of every tensor (range analysis)",
      mlir::fxp::driver::rangesMain},
+    {"search", "mixed-precision search: per-layer word lengths under a budget",
+     mlir::fxp::driver::searchMain},
 };
 
 void printUsage(llvm::raw_ostream &os) {

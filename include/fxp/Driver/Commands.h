@@ -34,6 +34,11 @@ int quantizeMain(int argc, char **argv);
 /// soundness check and the tightness per tensor.
 int rangesMain(int argc, char **argv);
 
+/// `quant search MODEL --calibration DATA [--budget-ratio R] -o OUTDIR`:
+/// mixed-precision search (per-layer sensitivities, exact frontier,
+/// validated points).
+int searchMain(int argc, char **argv);
+
 } // namespace mlir::fxp::driver
 
 #endif // FXP_DRIVER_COMMANDS_H

@@ -3,21 +3,21 @@
 // Layers of @net: "conv" (2x1x3x3 weights + 2 biases, ReLU fused: output
 // observer "relu") and "fc" (18x3 weights + 3 biases). Parameter bytes:
 // conv w4 17, w8 26, float 80; fc w4 39, w8 66, float 228 (float 308).
-// RUN: quant-opt %s --pass-pipeline='builtin.module(func.func(fxp-mixed-precision{formats=conv=w4a16,fc=float}))' | FileCheck %s --check-prefix=PLAN
-// RUN: quant-opt %s --pass-pipeline='builtin.module(func.func(fxp-mixed-precision{formats=conv=w4a16,fc=float},fxp-select-formats),fxp-quantize,canonicalize)' | FileCheck %s --check-prefix=QUANT
-// RUN: quant-opt %s --pass-pipeline='builtin.module(func.func(fxp-mixed-precision{budget-ratio=0.25 remarks=true}))' 2>&1 | FileCheck %s --check-prefix=RATIO
-// RUN: quant-opt %s --pass-pipeline='builtin.module(func.func(fxp-mixed-precision{budget-bytes=1000}))' | FileCheck %s --check-prefix=LOOSE
-// RUN: quant-opt %s --pass-pipeline='builtin.module(func.func(fxp-mixed-precision{budget-bytes=56 solver=greedy remarks=true}))' 2>&1 | FileCheck %s --check-prefix=GREEDY
-// RUN: quant-opt %s --pass-pipeline='builtin.module(func.func(fxp-mixed-precision{budget-latency-us=800 latency-model=0,1000000,1,0.5,0.25,1000000 remarks=true}))' 2>&1 | FileCheck %s --check-prefix=LATENCY
+// RUN: quant-opt %s --pass-pipeline='builtin.module(fxp-mixed-precision{formats=conv=w4a16,fc=float})' | FileCheck %s --check-prefix=PLAN
+// RUN: quant-opt %s --pass-pipeline='builtin.module(fxp-mixed-precision{formats=conv=w4a16,fc=float},func.func(fxp-select-formats),fxp-quantize,canonicalize)' | FileCheck %s --check-prefix=QUANT
+// RUN: quant-opt %s --pass-pipeline='builtin.module(fxp-mixed-precision{budget-ratio=0.25 remarks=true})' 2>&1 | FileCheck %s --check-prefix=RATIO
+// RUN: quant-opt %s --pass-pipeline='builtin.module(fxp-mixed-precision{budget-bytes=1000})' | FileCheck %s --check-prefix=LOOSE
+// RUN: quant-opt %s --pass-pipeline='builtin.module(fxp-mixed-precision{budget-bytes=56 solver=greedy remarks=true})' 2>&1 | FileCheck %s --check-prefix=GREEDY
+// RUN: quant-opt %s --pass-pipeline='builtin.module(fxp-mixed-precision{budget-latency-us=800 latency-model=0,1000000,1,0.5,0.25,1000000 remarks=true})' 2>&1 | FileCheck %s --check-prefix=LATENCY
 // Option errors (the function's location):
-// RUN: not quant-opt %s --pass-pipeline='builtin.module(func.func(fxp-mixed-precision{formats=nosuch=w4a8}))' 2>&1 | FileCheck %s --check-prefix=UNKNOWN
-// RUN: not quant-opt %s --pass-pipeline='builtin.module(func.func(fxp-mixed-precision{formats=conv=w3x8}))' 2>&1 | FileCheck %s --check-prefix=MALFORMED
-// RUN: not quant-opt %s --pass-pipeline='builtin.module(func.func(fxp-mixed-precision{formats=conv=w1a8}))' 2>&1 | FileCheck %s --check-prefix=MALFORMED
-// RUN: not quant-opt %s --pass-pipeline='builtin.module(func.func(fxp-mixed-precision{budget-ratio=0.5 budget-bytes=10}))' 2>&1 | FileCheck %s --check-prefix=TWO
-// RUN: not quant-opt %s --pass-pipeline='builtin.module(func.func(fxp-mixed-precision{budget-bytes=50}))' 2>&1 | FileCheck %s --check-prefix=INFEASIBLE
-// RUN: not quant-opt %s --pass-pipeline='builtin.module(func.func(fxp-mixed-precision{budget-ratio=0.5 solver=ilp}))' 2>&1 | FileCheck %s --check-prefix=SOLVER
-// RUN: not quant-opt %s --pass-pipeline='builtin.module(func.func(fxp-mixed-precision{budget-latency-us=5 latency-model=1,2,3}))' 2>&1 | FileCheck %s --check-prefix=MODEL
-// UNKNOWN: error: fxp-mixed-precision: 'nosuch' is not a conv or matmul layer of @net
+// RUN: not quant-opt %s --pass-pipeline='builtin.module(fxp-mixed-precision{formats=nosuch=w4a8})' 2>&1 | FileCheck %s --check-prefix=UNKNOWN
+// RUN: not quant-opt %s --pass-pipeline='builtin.module(fxp-mixed-precision{formats=conv=w3x8})' 2>&1 | FileCheck %s --check-prefix=MALFORMED
+// RUN: not quant-opt %s --pass-pipeline='builtin.module(fxp-mixed-precision{formats=conv=w1a8})' 2>&1 | FileCheck %s --check-prefix=MALFORMED
+// RUN: not quant-opt %s --pass-pipeline='builtin.module(fxp-mixed-precision{budget-ratio=0.5 budget-bytes=10})' 2>&1 | FileCheck %s --check-prefix=TWO
+// RUN: not quant-opt %s --pass-pipeline='builtin.module(fxp-mixed-precision{budget-bytes=50})' 2>&1 | FileCheck %s --check-prefix=INFEASIBLE
+// RUN: not quant-opt %s --pass-pipeline='builtin.module(fxp-mixed-precision{budget-ratio=0.5 solver=ilp})' 2>&1 | FileCheck %s --check-prefix=SOLVER
+// RUN: not quant-opt %s --pass-pipeline='builtin.module(fxp-mixed-precision{budget-latency-us=5 latency-model=1,2,3})' 2>&1 | FileCheck %s --check-prefix=MODEL
+// UNKNOWN: error: fxp-mixed-precision: 'nosuch' is not a conv or matmul layer of the module
 // MALFORMED: error: fxp-mixed-precision: '{{w3x8|w1a8}}' is not a precision (expected wWaA with W, A in [2, 16], or float)
 // TWO: error: fxp-mixed-precision: give one of formats, budget-ratio, budget-bytes or budget-latency-us
 // INFEASIBLE: error: fxp-mixed-precision: no assignment fits the budget of 50.0 bytes; the cheapest needs 56.0

@@ -10,7 +10,9 @@
 #include "fxp/Dialect/Fxp/Transforms/Passes.h"
 #include "fxp/MixedPrecision/Solver.h"
 
+#include "llvm/ADT/SmallPtrSet.h"
 #include "llvm/ADT/StringMap.h"
+#include "llvm/ADT/StringSet.h"
 #include "llvm/Support/FormatVariadic.h"
 
 namespace mlir::fxp {
@@ -75,6 +77,25 @@ SmallVector<MixedPrecisionLayer> fxp::collectLayers(func::FuncOp func) {
   return layers;
 }
 
+SmallVector<ObserveOp> fxp::collectQuantizedObservers(func::FuncOp func) {
+  SmallVector<ObserveOp> observers;
+  llvm::SmallPtrSet<Operation *, 32> seen;
+  auto add = [&](ObserveOp observer) {
+    if (observer && seen.insert(observer).second)
+      observers.push_back(observer);
+  };
+  func.walk([&](Operation *op) {
+    std::optional<patterns::Node> node = patterns::matchNode(op);
+    if (!node)
+      return;
+    for (ObserveOp input : node->inputObservers)
+      add(input);
+    add(node->weight);
+    add(node->output.final());
+  });
+  return observers;
+}
+
 void fxp::applyPrecision(const MixedPrecisionLayer &layer,
                          const Precision &precision) {
   // Op handles are values; copies allow the setters.
@@ -90,6 +111,26 @@ void fxp::applyPrecision(const MixedPrecisionLayer &layer,
   }
   weight.setWordLengthAttr(b.getI32IntegerAttr(precision.weightBits));
   final.setWordLengthAttr(b.getI32IntegerAttr(precision.activationBits));
+}
+
+void fxp::propagateJoinWidths(func::FuncOp func, unsigned defaultWidth) {
+  Builder b(func.getContext());
+  func.walk([&](Operation *op) {
+    std::optional<patterns::Node> node = patterns::matchNode(op);
+    if (!node || (node->kind != patterns::NodeKind::Add &&
+                  node->kind != patterns::NodeKind::GlobalAvgPool))
+      return;
+    unsigned width = 0;
+    bool explicitInput = false;
+    for (ObserveOp input : node->inputObservers) {
+      std::optional<uint32_t> inputWidth = input.getWordLength();
+      explicitInput |= inputWidth.has_value();
+      width = std::max<unsigned>(width, inputWidth.value_or(defaultWidth));
+    }
+    ObserveOp final = node->output.final();
+    if (explicitInput && !final.getKeepFloat())
+      final.setWordLengthAttr(b.getI32IntegerAttr(width));
+  });
 }
 
 namespace {
@@ -132,11 +173,11 @@ MixedPrecisionPass::applyPlan(ArrayRef<MixedPrecisionLayer> layers) {
   llvm::StringMap<const MixedPrecisionLayer *> byName;
   for (const MixedPrecisionLayer &layer : layers)
     byName[layer.shape.name] = &layer;
-  func::FuncOp func = getOperation();
+  ModuleOp module = getOperation();
   for (const std::string &entry : formats) {
     size_t equals = entry.rfind('=');
     if (equals == std::string::npos)
-      return mlir::emitError(func.getLoc())
+      return mlir::emitError(module.getLoc())
              << "fxp-mixed-precision: expected LAYER=PRECISION in formats, "
                 "got '"
              << entry << "'";
@@ -144,15 +185,15 @@ MixedPrecisionPass::applyPlan(ArrayRef<MixedPrecisionLayer> layers) {
     std::optional<Precision> precision =
         mixed::parsePrecision(entry.substr(equals + 1));
     if (!precision)
-      return mlir::emitError(func.getLoc())
+      return mlir::emitError(module.getLoc())
              << "fxp-mixed-precision: '" << entry.substr(equals + 1)
              << "' is not a precision (expected wWaA with W, A in [2, 16], "
                 "or float)";
     auto it = byName.find(name);
     if (it == byName.end())
-      return mlir::emitError(func.getLoc())
+      return mlir::emitError(module.getLoc())
              << "fxp-mixed-precision: '" << name
-             << "' is not a conv or matmul layer of @" << func.getSymName();
+             << "' is not a conv or matmul layer of the module";
     record(*it->second, *precision, std::nullopt);
   }
   return success();
@@ -234,29 +275,29 @@ MixedPrecisionPass::solveBudget(ArrayRef<MixedPrecisionLayer> layers) {
 }
 
 void MixedPrecisionPass::runOnOperation() {
-  func::FuncOp func = getOperation();
+  ModuleOp module = getOperation();
   int budgets = (budgetRatio > 0) + (budgetBytes > 0) + (budgetLatency > 0);
   if (budgets > 1 || (budgets == 1 && !formats.empty())) {
-    mlir::emitError(func.getLoc())
+    mlir::emitError(module.getLoc())
         << "fxp-mixed-precision: give one of formats, budget-ratio, "
            "budget-bytes or budget-latency-us";
     return signalPassFailure();
   }
   if (budgetRatio < 0 || budgetBytes < 0 || budgetLatency < 0 ||
       !std::isfinite(budgetRatio) || !std::isfinite(budgetLatency)) {
-    mlir::emitError(func.getLoc())
+    mlir::emitError(module.getLoc())
         << "fxp-mixed-precision: budgets must be positive";
     return signalPassFailure();
   }
   if (solver != "exact" && solver != "greedy") {
-    mlir::emitError(func.getLoc())
+    mlir::emitError(module.getLoc())
         << "fxp-mixed-precision: solver must be exact or greedy, got '"
         << solver << "'";
     return signalPassFailure();
   }
   if (!latencyModel.empty()) {
     if (latencyModel.size() != 6) {
-      mlir::emitError(func.getLoc())
+      mlir::emitError(module.getLoc())
           << "fxp-mixed-precision: latency-model takes 6 numbers "
              "(launch_us,bandwidth_GBs,int8_TOPS,int16_TOPS,fp32_TFLOPS,"
              "batch), got "
@@ -273,13 +314,32 @@ void MixedPrecisionPass::runOnOperation() {
       latency.batch = 0;
   }
   if (std::string error = latency.validate(); !error.empty()) {
-    mlir::emitError(func.getLoc()) << "fxp-mixed-precision: " << error;
+    mlir::emitError(module.getLoc()) << "fxp-mixed-precision: " << error;
     return signalPassFailure();
   }
-  SmallVector<MixedPrecisionLayer> layers = collectLayers(func);
+  if (defaultWidth < 2 || defaultWidth > 16) {
+    mlir::emitError(module.getLoc())
+        << "fxp-mixed-precision: default-width must be in [2, 16], got "
+        << unsigned(defaultWidth);
+    return signalPassFailure();
+  }
+  SmallVector<MixedPrecisionLayer> layers;
+  module.walk(
+      [&](func::FuncOp function) { layers.append(collectLayers(function)); });
+  llvm::StringSet<> names;
+  for (const MixedPrecisionLayer &layer : layers)
+    if (!names.insert(layer.shape.name).second) {
+      ObserveOp output = layer.output;
+      output.emitError() << "fxp-mixed-precision: two layers are named '"
+                         << layer.shape.name << "'";
+      return signalPassFailure();
+    }
   LogicalResult result = budgets ? solveBudget(layers) : applyPlan(layers);
   if (failed(result))
-    signalPassFailure();
+    return signalPassFailure();
+  module.walk([&](func::FuncOp function) {
+    propagateJoinWidths(function, defaultWidth);
+  });
 }
 
 } // namespace

@@ -44,10 +44,25 @@ struct MixedPrecisionLayer {
 /// The conv and matmul layers of `func` in program order.
 SmallVector<MixedPrecisionLayer> collectLayers(func::FuncOp func);
 
+/// The observers whose formats the integer network uses, as fxp-quantize
+/// sees them: the inputs, weights and (ReLU-fused) outputs of every
+/// quantizable node (conv, matmul, add, pooling). Biases (32-bit
+/// accumulator formats) and outputs a fused ReLU replaces are not among
+/// them.
+SmallVector<ObserveOp> collectQuantizedObservers(func::FuncOp func);
+
 /// Records `precision` on the layer's observers: `word_length` on the weight
 /// and final output observers, or `keep_float` on the output observer.
 void applyPrecision(const MixedPrecisionLayer &layer,
                     const mixed::Precision &precision);
+
+/// Residual adds and pooling (nodes without weights) produce the widest
+/// activation format among their inputs, so that a 16-bit layer output is
+/// not narrowed where it joins another path: each such node whose inputs
+/// carry a `word_length` gets the largest input width (inputs without one
+/// count as `defaultWidth`) on its output observer. Runs in program order,
+/// so chains of joins propagate.
+void propagateJoinWidths(func::FuncOp func, unsigned defaultWidth);
 
 } // namespace mlir::fxp
 

@@ -330,12 +330,13 @@ def Quantize : Pass<"fxp-quantize", "::mlir::ModuleOp"> {
   ];
 }
 
-def MixedPrecision : Pass<"fxp-mixed-precision", "::mlir::func::FuncOp"> {
+def MixedPrecision : Pass<"fxp-mixed-precision", "::mlir::ModuleOp"> {
   let summary = "Choose word lengths per layer: an explicit plan, or the "
                 "exact optimum under a memory or latency budget";
   let description = [{
     Decides, for every conv and matmul layer of an instrumented float
-    function, the word length of its weights and of its output activation
+    module (all its functions: one budget for the whole network), the word
+    length of its weights and of its output activation
     (`w4a8`, `w8a16`, ...) or that it stays float, and records the decision
     on the observers: `word_length` on the weight and output observers
     (honoured by `fxp-select-formats`), `keep_float` on the output observer
@@ -369,6 +370,10 @@ def MixedPrecision : Pass<"fxp-mixed-precision", "::mlir::func::FuncOp"> {
            word_length = 8 : i32} : ...
     ```
 
+    Residual adds and pooling then produce the widest activation format of
+    their inputs (inputs without a decision count as `default-width`): a
+    16-bit layer output is not narrowed where paths join.
+
     Errors (located): an unknown layer or malformed precision in `formats`,
     more than one budget, a layer without sensitivities (or with a
     malformed entry) under a budget, and a budget below the cheapest
@@ -391,6 +396,9 @@ def MixedPrecision : Pass<"fxp-mixed-precision", "::mlir::func::FuncOp"> {
                "fp32_TFLOPS,batch (default 3,2000,400,25,50,64)">,
     Option<"solver", "solver", "std::string", /*default=*/"\"exact\"",
            "exact (multiple-choice knapsack DP) or greedy">,
+    Option<"defaultWidth", "default-width", "unsigned", /*default=*/"8",
+           "Word length of points without a decision (the "
+           "fxp-select-formats word-length), for join propagation">,
     Option<"remarks", "remarks", "bool", /*default=*/"false",
            "Emit a remark per layer with its choice and cost">,
   ];
