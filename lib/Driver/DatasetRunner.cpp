@@ -82,6 +82,11 @@ private:
 };
 } // namespace
 
+void mlir::fxp::driver::ProgressLog::operator()(const llvm::Twine &step) const {
+  llvm::errs() << llvm::formatv("{0}: [{1:F1} s] ", tool, elapsed()) << step
+               << "\n";
+}
+
 /// Converts sample range [begin, begin + count) of `data` into the model's
 /// element kind, applying the normalisation to float inputs.
 void mlir::fxp::driver::convertSamples(const HostTensor &data,

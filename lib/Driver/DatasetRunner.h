@@ -14,6 +14,7 @@
 #include "fxp/Data/TensorFile.h"
 #include "fxp/Execution/JitModel.h"
 
+#include <chrono>
 #include <optional>
 #include <string>
 #include <vector>
@@ -26,6 +27,23 @@ struct Normalization {
   double mean = 0.0;
   double std = 1.0;
   bool enabled = false;
+};
+
+/// Progress lines "TOOL: [12.3 s] STEP" on stderr, timed from construction.
+class ProgressLog {
+public:
+  explicit ProgressLog(std::string tool)
+      : tool(std::move(tool)), start(std::chrono::steady_clock::now()) {}
+  double elapsed() const {
+    return std::chrono::duration<double>(std::chrono::steady_clock::now() -
+                                         start)
+        .count();
+  }
+  void operator()(const llvm::Twine &step) const;
+
+private:
+  std::string tool;
+  std::chrono::steady_clock::time_point start;
 };
 
 /// Parses "A,B" (two numbers, spaces allowed); nullopt otherwise.

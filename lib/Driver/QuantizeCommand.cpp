@@ -228,16 +228,7 @@ int mlir::fxp::driver::quantizeMain(int argc, char **argv) {
   cl::ParseCommandLineOptions(argc, argv,
                               "fxp: calibrate, quantize and validate\n");
   fxp::registerAllPasses();
-  auto start = std::chrono::steady_clock::now();
-  auto elapsed = [&] {
-    return std::chrono::duration<double>(std::chrono::steady_clock::now() -
-                                         start)
-        .count();
-  };
-  auto progress = [&](const llvm::Twine &step) {
-    llvm::errs() << llvm::formatv("quant quantize: [{0:F1} s] ", elapsed())
-                 << step << "\n";
-  };
+  ProgressLog progress("quant quantize");
 
   SmallVector<double, 2> inputInterval, inputPrior;
   if (!inputMoments.empty()) {

@@ -101,6 +101,7 @@ struct Point {
   int64_t activationBytes = 0;
   double latency = 0;
   double objective = 0;
+  double predictedNsr = 0;
   double predictedAgreement = 1;
   // Validation (measured with the integer kernels).
   bool measured = false;
@@ -204,16 +205,7 @@ int mlir::fxp::driver::searchMain(int argc, char **argv) {
   cl::ParseCommandLineOptions(argc, argv,
                               "fxp: mixed-precision search under a budget\n");
   fxp::registerAllPasses();
-  auto start = std::chrono::steady_clock::now();
-  auto elapsed = [&] {
-    return std::chrono::duration<double>(std::chrono::steady_clock::now() -
-                                         start)
-        .count();
-  };
-  auto progress = [&](const llvm::Twine &step) {
-    llvm::errs() << llvm::formatv("quant search: [{0:F1} s] ", elapsed())
-                 << step << "\n";
-  };
+  ProgressLog progress("quant search");
 
   // Options.
   std::vector<Precision> candidates;
@@ -465,7 +457,7 @@ int mlir::fxp::driver::searchMain(int argc, char **argv) {
     Point point;
     point.label = label;
     point.choices = choices;
-    double disagreement = 0;
+    double nsr = table->base.nsr;
     for (size_t l = 0; l < choices.size(); ++l) {
       const Precision &precision = choicesOf[l][choices[l]];
       const mixed::LayerShape &shape = layers[l].shape;
@@ -473,11 +465,10 @@ int mlir::fxp::driver::searchMain(int argc, char **argv) {
       point.activationBytes += mixed::activationBytes(shape, precision);
       point.latency += latencyModel.microseconds(shape, precision);
       point.objective += problem[l][choices[l]].objective;
-      disagreement += table->base.agreement -
-                      table->layers[l].errors[choices[l]].second.agreement;
+      nsr += table->layers[l].errors[choices[l]].second.nsr - table->base.nsr;
     }
-    point.predictedAgreement =
-        std::max(0.0, table->base.agreement - disagreement);
+    point.predictedNsr = std::max(0.0, nsr);
+    point.predictedAgreement = predictAgreement(*table, point.predictedNsr);
     return point;
   };
   std::vector<mixed::Assignment> frontier = mixed::paretoFrontier(problem);
@@ -502,7 +493,7 @@ int mlir::fxp::driver::searchMain(int argc, char **argv) {
       points.push_back(makePoint("greedy", greedyChoice->choices));
   }
   size_t firstUniform = points.size();
-  for (const char *uniform : {"w8a8", "w4a8", "w16a16"}) {
+  for (const char *uniform : {"w8a8", "w4a8"}) {
     Precision precision = *mixed::parsePrecision(uniform);
     std::vector<unsigned> choices;
     for (const std::vector<Precision> &available : choicesOf) {
@@ -518,8 +509,6 @@ int mlir::fxp::driver::searchMain(int argc, char **argv) {
   // must be at least as accurate there.
   size_t lastUniform = points.size();
   for (size_t i = firstUniform; i < lastUniform; ++i) {
-    if (points[i].label == "uniform w16a16")
-      continue;
     double cost = byLatency ? points[i].latency : double(points[i].paramBytes);
     if (std::optional<mixed::Assignment> exact =
             mixed::solveExact(problem, cost))
@@ -558,18 +547,22 @@ int mlir::fxp::driver::searchMain(int argc, char **argv) {
   }
 
   // 4. Validation with the integer kernels.
+  auto passOptions = [&](const std::vector<unsigned> &choices) {
+    std::string text = "formats=";
+    for (size_t l = 0; l < choices.size(); ++l)
+      text += (l ? "," : "") + layers[l].shape.name + "=" +
+              choicesOf[l][choices[l]].str();
+    return text;
+  };
+  // A point's integer program: the same passes a user runs with the
+  // point's pass_options.
   auto buildQuantized =
       [&](const Point &point) -> FailureOr<OwningOpRef<ModuleOp>> {
     OwningOpRef<ModuleOp> module = instrumented->clone();
-    std::vector<MixedPrecisionLayer> cloned;
-    module->walk([&](func::FuncOp func) {
-      for (MixedPrecisionLayer &layer : collectLayers(func))
-        cloned.push_back(layer);
-    });
-    if (cloned.size() != point.choices.size())
+    if (failed(runPipeline(
+            *module, "fxp-mixed-precision{" + passOptions(point.choices) + "}",
+            "quant search")))
       return failure();
-    for (size_t l = 0; l < cloned.size(); ++l)
-      applyPrecision(cloned[l], choicesOf[l][point.choices[l]]);
     PassManager pm(&mlirContext);
     pm.addNestedPass<func::FuncOp>(createSelectFormatsPass(select, histograms));
     pm.addPass(createQuantize());
@@ -672,13 +665,6 @@ int mlir::fxp::driver::searchMain(int argc, char **argv) {
       object[layers[l].shape.name] = choicesOf[l][choices[l]].str();
     return object;
   };
-  auto passOptions = [&](const std::vector<unsigned> &choices) {
-    std::string text = "formats=";
-    for (size_t l = 0; l < choices.size(); ++l)
-      text += (l ? "," : "") + layers[l].shape.name + "=" +
-              choicesOf[l][choices[l]].str();
-    return text;
-  };
   auto pointJson = [&](const Point &point) {
     llvm::json::Object object{
         {"label", point.label},
@@ -687,7 +673,12 @@ int mlir::fxp::driver::searchMain(int argc, char **argv) {
         {"activation_bytes_per_sample", point.activationBytes},
         {"latency_us", point.latency},
         {"objective", point.objective},
+        {"predicted_nsr", point.predictedNsr},
         {"predicted_agreement", point.predictedAgreement},
+        {"predicted_top1",
+         floatRun
+             ? llvm::json::Value(*floatRun->top1 * point.predictedAgreement)
+             : llvm::json::Value(nullptr)},
         {"choices", choicesJson(point.choices)},
         {"pass_options", passOptions(point.choices)}};
     if (point.measured) {
@@ -736,7 +727,7 @@ int mlir::fxp::driver::searchMain(int argc, char **argv) {
       {"timing", llvm::json::Object{{"cached", cached},
                                     {"sensitivity_seconds", table->seconds},
                                     {"search_seconds", searchSeconds},
-                                    {"total_seconds", elapsed()}}},
+                                    {"total_seconds", progress.elapsed()}}},
       {"latency_model",
        llvm::json::Object{{"launch_us", latencyModel.launchMicroseconds},
                           {"bandwidth_GBs", latencyModel.bandwidthGBs},
@@ -798,13 +789,17 @@ int mlir::fxp::driver::searchMain(int argc, char **argv) {
   }
 
   // The table.
-  llvm::outs() << llvm::formatv("{0,-20}{1,12}{2,10}{3,12}{4,11}{5,12}{6,10}\n",
+  // Predicted: top-1 = float top-1 x predicted agreement when validated,
+  // else the predicted agreement itself.
+  double predictedScale = floatRun ? *floatRun->top1 : 1.0;
+  llvm::outs() << llvm::formatv("{0,-20}{1,12}{2,10}{3,12}{4,12}{5,12}{6,10}\n",
                                 "point", "bytes", "of float", "objective",
-                                "pred.agree", "top-1", "drop(pp)");
+                                floatRun ? "pred.top-1" : "pred.agree", "top-1",
+                                "drop(pp)");
   if (floatRun)
     llvm::outs() << llvm::formatv(
-        "{0,-20}{1,12}{2,10}{3,12}{4,11}{5,12}{6,10}\n", "float", floatBytes,
-        "100.0%", "0", "100.0%",
+        "{0,-20}{1,12}{2,10}{3,12}{4,12}{5,12}{6,10}\n", "float", floatBytes,
+        "100.0%", "0", llvm::formatv("{0:F2}%", 100 * *floatRun->top1).str(),
         llvm::formatv("{0:F2}%", 100 * *floatRun->top1).str(), "0.00");
   for (const Point &point : points) {
     std::string top1 =
@@ -815,14 +810,16 @@ int mlir::fxp::driver::searchMain(int argc, char **argv) {
                   .str()
             : "-";
     llvm::outs() << llvm::formatv(
-        "{0,-20}{1,12}{2,10}{3,12}{4,11}{5,12}{6,10}\n", point.label,
+        "{0,-20}{1,12}{2,10}{3,12}{4,12}{5,12}{6,10}\n", point.label,
         point.paramBytes,
         llvm::formatv("{0:F1}%",
                       100.0 * double(point.paramBytes) / double(floatBytes))
             .str(),
         llvm::formatv("{0:e2}", point.objective).str(),
-        llvm::formatv("{0:F1}%", 100 * point.predictedAgreement).str(), top1,
-        drop);
+        llvm::formatv("{0:F2}%",
+                      100 * predictedScale * point.predictedAgreement)
+            .str(),
+        top1, drop);
   }
   if (chosenIndex) {
     const Point &chosen = points[*chosenIndex];

@@ -228,6 +228,23 @@ llvm::Expected<SensitivityTable> driver::measureSensitivities(
     return reference.takeError();
   }
   table.samples = dataset->samples;
+  double squares = 0;
+  for (int64_t sample = 0; sample < table.samples; ++sample) {
+    const float *f = reference->data() + sample * classes;
+    double best = -INFINITY, second = -INFINITY;
+    for (int64_t k = 0; k < classes; ++k) {
+      squares += double(f[k]) * double(f[k]);
+      if (f[k] > best) {
+        second = best;
+        best = f[k];
+      } else if (f[k] > second) {
+        second = f[k];
+      }
+    }
+    table.margins.push_back(classes > 1 ? best - second : INFINITY);
+  }
+  table.signalPower =
+      table.samples ? squares / double(table.samples * classes) : 0.0;
   if (options.defaultContext) {
     setContext();
     auto base = evaluate();
@@ -275,6 +292,16 @@ llvm::Expected<SensitivityTable> driver::measureSensitivities(
   return table;
 }
 
+double driver::predictAgreement(const SensitivityTable &table, double nsr) {
+  if (table.margins.empty() || !(nsr > 0) || !(table.signalPower > 0))
+    return 1.0;
+  double sigma = std::sqrt(nsr * table.signalPower);
+  double flips = 0;
+  for (double margin : table.margins)
+    flips += 0.5 * std::erfc(margin / (2.0 * sigma));
+  return 1.0 - flips / double(table.margins.size());
+}
+
 //===----------------------------------------------------------------------===//
 // JSON
 //===----------------------------------------------------------------------===//
@@ -300,8 +327,13 @@ llvm::json::Value driver::toJson(const SensitivityTable &table) {
                            {"macs", shape.macs},
                            {"errors", std::move(errors)}});
   }
-  return llvm::json::Object{{"version", 1},
+  llvm::json::Array margins;
+  for (double margin : table.margins)
+    margins.push_back(margin);
+  return llvm::json::Object{{"version", 2},
                             {"key", table.key},
+                            {"margins", std::move(margins)},
+                            {"signal_power", table.signalPower},
                             {"context", table.context},
                             {"base", errorJson(table.base)},
                             {"samples", table.samples},
@@ -325,8 +357,8 @@ static bool readError(const llvm::json::Object *object, OutputError &error) {
 llvm::Expected<SensitivityTable>
 driver::sensitivityFromJson(const llvm::json::Value &value) {
   const llvm::json::Object *root = value.getAsObject();
-  if (!root || root->getInteger("version") != 1)
-    return makeError("not a version-1 sensitivity table");
+  if (!root || root->getInteger("version") != 2)
+    return makeError("not a version-2 sensitivity table");
   SensitivityTable table;
   std::optional<llvm::StringRef> key = root->getString("key");
   std::optional<llvm::StringRef> context = root->getString("context");
@@ -340,6 +372,11 @@ driver::sensitivityFromJson(const llvm::json::Value &value) {
   table.samples = root->getInteger("samples").value_or(0);
   table.runs = root->getInteger("runs").value_or(0);
   table.seconds = root->getNumber("seconds").value_or(0);
+  table.signalPower = root->getNumber("signal_power").value_or(0);
+  if (const llvm::json::Array *margins = root->getArray("margins"))
+    for (const llvm::json::Value &margin : *margins)
+      if (std::optional<double> value = margin.getAsNumber())
+        table.margins.push_back(*value);
   for (const llvm::json::Value &entry : *layers) {
     const llvm::json::Object *layer = entry.getAsObject();
     const llvm::json::Object *errors =

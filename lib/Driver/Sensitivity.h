@@ -65,6 +65,10 @@ struct SensitivityTable {
   std::string context = "float";
   /// The context's own error (zero for "float").
   OutputError base;
+  /// Float top-1 minus runner-up logit of every measurement sample, and the
+  /// mean squared float logit: what predictAgreement needs.
+  std::vector<double> margins;
+  double signalPower = 0;
   std::vector<LayerSensitivity> layers;
   int64_t samples = 0;
   int64_t runs = 0;
@@ -91,6 +95,13 @@ measureSensitivities(ModuleOp module,
                      std::shared_ptr<const HistogramTable> histograms,
                      const SensitivityOptions &options,
                      const std::function<void(const llvm::Twine &)> &progress);
+
+/// Predicted top-1 agreement with float for a total output noise-to-signal
+/// power `nsr`: the noise of each logit is modelled as independent
+/// Gaussian with variance nsr * signalPower, and a sample keeps its class
+/// unless the noise difference of its two best logits exceeds its margin m:
+/// agreement = 1 - mean over samples of erfc(m / (2 sigma)) / 2.
+double predictAgreement(const SensitivityTable &table, double nsr);
 
 llvm::json::Value toJson(const SensitivityTable &table);
 /// Parses toJson's output; errors name the offending field.

@@ -48,10 +48,10 @@ MIN_BYTES_REDUCTION = 0.73
 COMMAND_TIMEOUT = 840
 
 
-def run_quant(cmd, check=True):
+def run_quant(cmd, check=True, timeout=COMMAND_TIMEOUT):
     """Runs a `quant` command line; returns (CompletedProcess, seconds)."""
     start = time.monotonic()
-    proc = subprocess.run(cmd, capture_output=True, text=True, timeout=COMMAND_TIMEOUT)
+    proc = subprocess.run(cmd, capture_output=True, text=True, timeout=timeout)
     seconds = time.monotonic() - start
     if check and proc.returncode != 0:
         sys.stderr.write(proc.stderr)

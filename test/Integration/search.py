@@ -30,30 +30,20 @@ import argparse
 import json
 import os
 import re
-import subprocess
 import sys
 import tempfile
-import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from checks import (NORMALIZE, TEST_IMAGES, TEST_LABELS,  # noqa: E402
                     TRAIN_IMAGES, Checks)
 import quantize  # noqa: E402
+from quantize import run_quant as run  # noqa: E402
 
 BUDGET_RATIO = 0.15
 MIN_REDUCTION = 0.85
 MAX_DROP = 0.01
-COMMAND_TIMEOUT = 1500
-
-
-def run(cmd, check=True):
-    start = time.monotonic()
-    proc = subprocess.run(cmd, capture_output=True, text=True, timeout=COMMAND_TIMEOUT)
-    seconds = time.monotonic() - start
-    if check and proc.returncode != 0:
-        sys.stderr.write(proc.stderr)
-        raise RuntimeError(f"exit status {proc.returncode}: {' '.join(cmd)}")
-    return proc, seconds
+# Calibration, 97 measurement runs and 7 validations of 10,000 images.
+SEARCH_TIMEOUT = 2400
 
 
 def search_command(args, out_dir, cache_dir, *extra):
@@ -68,7 +58,8 @@ def check_frontier(args, checks):
         out = os.path.join(work, "out")
         proc, seconds = run(search_command(
             args, out, cache, "--budget-ratio", str(BUDGET_RATIO),
-            "--validation", TEST_IMAGES, "--labels", TEST_LABELS))
+            "--validation", TEST_IMAGES, "--labels", TEST_LABELS),
+            timeout=SEARCH_TIMEOUT)
         print(proc.stdout)
         with open(os.path.join(out, "search.json")) as f:
             report = json.load(f)
