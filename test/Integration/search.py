@@ -217,7 +217,7 @@ def check_errors(args, checks):
               "--labels", TEST_LABELS, "--limit", "16", "--normalize", NORMALIZE,
               "--mixed-precision", "formats=/no/such/Conv=w4a8",
               "-o", os.path.join(work, "q")],
-             "'/no/such/Conv' is not a conv or matmul layer of @main"),
+             "'/no/such/Conv' is not a conv or matmul layer of the module"),
         ]
         with open(os.path.join(work, "latency.json"), "w") as f:
             f.write('{"int8_TOPS": -1}')
