@@ -59,6 +59,18 @@ def run_quant(cmd, check=True, timeout=COMMAND_TIMEOUT):
     return proc, seconds
 
 
+def expect_clean_failure(checks, name, cmd, message):
+    """`cmd` must exit with a non-zero status (not a signal, no stack dump)
+    and print `message` on stderr."""
+    proc, seconds = run_quant(cmd, check=False)
+    errors = [line for line in proc.stderr.splitlines() if "error" in line]
+    crashed = proc.returncode < 0 or "Stack dump" in proc.stderr
+    checks.expect(name, proc.returncode > 0 and not crashed
+                  and message in proc.stderr,
+                  f"exit {proc.returncode}, {seconds:.1f} s, "
+                  f"stderr: {' | '.join(errors) or proc.stderr.strip()[-300:]}")
+
+
 def quantize_command(args, out_dir, *extra, validation_limit=None):
     cmd = [args.quant, "quantize", os.path.join(args.model_dir, "model.onnx"),
            "--calibration", TRAIN_IMAGES,
@@ -271,13 +283,7 @@ def check_errors(args, checks):
              f"{labels} labels for 512 samples"),
         ]
         for name, cmd, message in cases:
-            proc, seconds = run_quant(cmd, check=False)
-            errors = [line for line in proc.stderr.splitlines() if "error" in line]
-            crashed = proc.returncode < 0 or "Stack dump" in proc.stderr
-            checks.expect(name, proc.returncode > 0 and not crashed
-                          and message in proc.stderr,
-                          f"exit {proc.returncode}, {seconds:.1f} s, "
-                          f"stderr: {' | '.join(errors) or proc.stderr.strip()[-300:]}")
+            expect_clean_failure(checks, name, cmd, message)
 
 
 def main():
