@@ -19,6 +19,7 @@
 #include "llvm/ADT/TypeSwitch.h"
 
 #include <cmath>
+#include <limits>
 
 using namespace mlir;
 using namespace mlir::fxp;
@@ -371,8 +372,15 @@ std::optional<Interval> exactResult(Operation *op, ArrayRef<Interval> in,
                 return Interval::point(double(in[0].lo != in[1].lo));
               return Interval{0, 1};
             }
-            if (isa<arith::AndIOp>(o) && in[0].lo >= 0 && in[1].lo >= 0)
-              return Interval{0, std::min(in[0].hi, in[1].hi)};
+            // x & m has the bits of m only: within [0, m] for m >= 0,
+            // whatever the sign of x.
+            if (isa<arith::AndIOp>(o) && (in[0].lo >= 0 || in[1].lo >= 0)) {
+              double hi = std::numeric_limits<double>::infinity();
+              for (const Interval &operand : in.take_front(2))
+                if (operand.lo >= 0)
+                  hi = std::min(hi, operand.hi);
+              return Interval{0, hi};
+            }
             return std::nullopt;
           })
       .Case<arith::CmpIOp>([&](arith::CmpIOp c) {

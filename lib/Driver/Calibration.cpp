@@ -31,6 +31,15 @@ LogicalResult driver::runPipeline(ModuleOp module, llvm::StringRef pipeline,
   return pm.run(module);
 }
 
+void driver::stripObservers(ModuleOp module) {
+  SmallVector<ObserveOp> observers;
+  module.walk([&](ObserveOp observer) { observers.push_back(observer); });
+  for (ObserveOp observer : observers) {
+    observer.getResult().replaceAllUsesWith(observer.getInput());
+    observer->erase();
+  }
+}
+
 LogicalResult driver::instrument(ModuleOp module, llvm::StringRef toolName) {
   bool instrumented = false;
   module->walk([&](ObserveOp) { instrumented = true; });

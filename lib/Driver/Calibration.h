@@ -29,6 +29,10 @@ namespace mlir::fxp::driver {
 LogicalResult runPipeline(ModuleOp module, llvm::StringRef pipeline,
                           llvm::StringRef toolName);
 
+/// Removes every observer (its uses take its input): the float model of an
+/// instrumented module, e.g. `quant search`'s annotated.mlir.
+void stripObservers(ModuleOp module);
+
 /// Inserts observers unless `module` already has some.
 LogicalResult instrument(ModuleOp module, llvm::StringRef toolName);
 

@@ -280,6 +280,7 @@ int mlir::fxp::driver::quantizeMain(int argc, char **argv) {
   if (!floatModule)
     return 1;
   OwningOpRef<ModuleOp> module = floatModule->clone();
+  stripObservers(*floatModule); // an instrumented input validates as float
   if (equalize) {
     progress("equalizing conv-ReLU-conv weights");
     if (failed(runPipeline(*module, "func.func(fxp-equalize-weights)",

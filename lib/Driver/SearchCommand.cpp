@@ -581,6 +581,7 @@ int mlir::fxp::driver::searchMain(int argc, char **argv) {
     validation.quiet = true;
     progress("validating float on " + validationPath);
     OwningOpRef<ModuleOp> floatCopy = floatModule->clone();
+    stripObservers(*floatCopy); // an instrumented input validates as float
     auto floatModel = JitModel::compile(*floatCopy, entry, {});
     if (!floatModel) {
       llvm::errs() << "quant search: error: "

@@ -81,6 +81,25 @@ func.func @truncation(%x: i32 {fxp.range = array<f64: 0.0, 300.0>}) -> i8 {
 
 // -----
 
+// Unpacking a signed nibble pair as convert-fxp-to-arith does for 4-bit
+// weights: (b & 15) - ((b & 8) << 1) and b >>s 4 stay in i8 for any byte
+// (x & m is within [0, m] for m >= 0, whatever the sign of x): no error.
+// CHECK-LABEL: func.func @nibbles
+func.func @nibbles(%b: i8) -> (i8, i8) {
+  %c15 = arith.constant 15 : i8
+  %c8 = arith.constant 8 : i8
+  %c1 = arith.constant 1 : i8
+  %c4 = arith.constant 4 : i8
+  %low = arith.andi %b, %c15 : i8
+  %bit3 = arith.andi %b, %c8 : i8
+  %twice = arith.shli %bit3, %c1 : i8
+  %signed = arith.subi %low, %twice : i8
+  %high = arith.shrsi %b, %c4 : i8
+  return %signed, %high : i8, i8
+}
+
+// -----
+
 // Float programs have nothing to prove.
 // CHECK-LABEL: func.func @float_only
 func.func @float_only(%x: f32, %y: f32) -> f32 {

@@ -17,8 +17,9 @@
       `quant quantize --mixed-precision formats=...` with 4-bit (packed),
       8-bit and 16-bit weights and 8/16-bit activations: the compiled integer
       network's logits EQUAL the numpy integer reference's on 512 test images,
-      4-bit weights are stored packed in the integer program and the report's
-      learnable bytes count them at half a byte.
+      4-bit weights are stored packed in the integer program, the report's
+      learnable bytes count them at half a byte, and the range analysis
+      proves the whole integer network (unpacking included) overflow-free.
 
   search.py errors --quant PATH --model-dir DIR
       Bad inputs end `quant search` / `quant quantize --mixed-precision` with
@@ -176,6 +177,13 @@ def check_bit_exact(args, checks):
     checks.expect("report.json learnable bytes count 4-bit weights packed",
                   total == report["quantized"]["param_bytes"] and total > 0,
                   f"report {report['quantized']['param_bytes']}, constants {total}")
+    proof = report["overflow_proof"]
+    checks.expect("integer network proven overflow-free (int4 unpacking, i64 "
+                  "accumulators included)", proof["overflows"] == 0
+                  and proof["proven_accumulators"] > 0,
+                  f"{proof['proven_accumulators']} accumulators need "
+                  f"{proof['accumulator_bits_min']}-{proof['accumulator_bits_max']} bits, "
+                  f"{proof['overflows']} possible overflows")
     checks.expect("4-bit weights appear as i4 payloads",
                   text.count("xi4> as !fxp.fixed<s4") ==
                   sum(1 for v in BIT_EXACT_PLAN.values() if v.startswith("w4")))

@@ -99,14 +99,17 @@ func.func @unsigned_input(%x: tensor<?x2x4x4x!fxp.fixed<u8, 5>>) -> tensor<?x1x4
 
 // 4-bit weights: stored packed two per byte (element 2i in the low nibble:
 // [7, -8] -> 0x87 = -121, [1, -1] -> 0xF1 = -15, [3, 0] -> 3), unpacked by
-// sign-extending nibbles into i8 and computed as int8 (i32 accumulator).
+// sign-extending nibbles into i8 (low: (b & 15) - 2 * (b & 8), high: b >>s
+// 4; no shift overflows) and computed as int8 (i32 accumulator).
 // CHECK-LABEL: func.func @int4_weights
 // CHECK-SAME: (%[[X:.*]]: tensor<?x2x4x4xi8>) -> tensor<?x3x4x4xi8>
 // CHECK-DAG: %[[P:.*]] = arith.constant dense<[-121, -15, 3]> : tensor<3xi8>
 // CHECK: %[[U:.*]] = linalg.generic {{.*}} ins(%[[P]] : tensor<3xi8>) outs(%{{.*}} : tensor<3x2xi8>)
-// CHECK: linalg.index 1
-// CHECK: arith.shli
+// CHECK: arith.andi
+// CHECK: arith.subi
 // CHECK: arith.shrsi
+// CHECK: linalg.index 1
+// CHECK: arith.select
 // CHECK: %[[W:.*]] = tensor.expand_shape %[[U]] {{\[\[}}0], [1, 2, 3]] output_shape [3, 2, 1, 1] : tensor<3x2xi8> into tensor<3x2x1x1xi8>
 // CHECK: linalg.conv_2d_nchw_fchw {{.*}} ins(%[[X]], %[[W]] : tensor<?x2x4x4xi8>, tensor<3x2x1x1xi8>) outs(%{{.*}} : tensor<?x3x4x4xi32>)
 func.func @int4_weights(%x: tensor<?x2x4x4x!fxp.fixed<s8, 4>>) -> tensor<?x3x4x4x!fxp.fixed<s8, 3>> {
@@ -123,6 +126,7 @@ func.func @int4_weights(%x: tensor<?x2x4x4x!fxp.fixed<s8, 4>>) -> tensor<?x3x4x4
 // CHECK-DAG: arith.constant dense<[33, 15]> : tensor<2xi8>
 // CHECK: arith.shrui
 // CHECK: arith.andi
+// CHECK: arith.select
 // CHECK: tensor.extract_slice %{{.*}}[0] [3] [1] : tensor<4xi8> to tensor<3xi8>
 func.func @uint4_odd() -> tensor<3x!fxp.fixed<u4, 2>> {
   %c = fxp.constant dense<[1, 2, 15]> : tensor<3xi4> as !fxp.fixed<u4, 2>

@@ -299,21 +299,30 @@ Value buildPackedConstant(OpBuilder &b, Location loc, RankedTensorType type,
           b, loc, pairsType, ValueRange{source}, ValueRange{init},
           ArrayRef<AffineMap>{byteMap, identity}, parallel(2),
           [&](OpBuilder &nb, Location l, ValueRange args) {
-            Value nibble = linalg::IndexOp::create(nb, l, 1);
-            Value index = arith::IndexCastOp::create(nb, l, i8, nibble);
-            Value four = arith::ConstantIntOp::create(nb, l, i8, 4);
-            Value offset = arith::MulIOp::create(nb, l, index, four);
-            Value value;
+            // No shift here overflows i8, so the overflow proof
+            // (fxp-verify-no-overflow) holds for the unpacking too.
+            auto constant = [&](int64_t v) {
+              return arith::ConstantIntOp::create(nb, l, i8, v);
+            };
+            Value byte = args[0];
+            Value low = arith::AndIOp::create(nb, l, byte, constant(0xF));
+            Value high;
             if (isSigned) {
-              // High nibble: byte >>s 4; low: (byte << 4) >>s 4.
-              Value up = arith::ShLIOp::create(
-                  nb, l, args[0], arith::SubIOp::create(nb, l, four, offset));
-              value = arith::ShRSIOp::create(nb, l, up, four);
+              // low - 16 * bit3 sign-extends the low nibble; >>s 4 the high.
+              Value bit3 = arith::AndIOp::create(nb, l, byte, constant(8));
+              low = arith::SubIOp::create(
+                  nb, l, low, arith::ShLIOp::create(nb, l, bit3, constant(1)));
+              high = arith::ShRSIOp::create(nb, l, byte, constant(4));
             } else {
-              Value down = arith::ShRUIOp::create(nb, l, args[0], offset);
-              value = arith::AndIOp::create(
-                  nb, l, down, arith::ConstantIntOp::create(nb, l, i8, 0xF));
+              high = arith::AndIOp::create(
+                  nb, l, arith::ShRUIOp::create(nb, l, byte, constant(4)),
+                  constant(0xF));
             }
+            Value isHigh =
+                arith::CmpIOp::create(nb, l, arith::CmpIPredicate::eq,
+                                      linalg::IndexOp::create(nb, l, 1),
+                                      arith::ConstantIndexOp::create(nb, l, 1));
+            Value value = arith::SelectOp::create(nb, l, isHigh, high, low);
             linalg::YieldOp::create(nb, l, value);
           })
           .getResult(0);
