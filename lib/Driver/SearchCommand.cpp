@@ -432,7 +432,9 @@ int mlir::fxp::driver::searchMain(int argc, char **argv) {
   bool byLatency = budgetLatency > 0;
   mixed::Problem problem;
   std::vector<std::vector<Precision>> choicesOf;
-  for (auto [index, layer] : llvm::enumerate(table->layers)) {
+  // The errors are sorted in place: makePoint indexes them by choice.
+  for (size_t index = 0; index < table->layers.size(); ++index) {
+    LayerSensitivity &layer = table->layers[index];
     if (layer.shape.name != layers[index].shape.name)
       return fail("the sensitivity table does not match the model's layers");
     std::sort(layer.errors.begin(), layer.errors.end(),
