@@ -173,7 +173,8 @@ int mlir::fxp::driver::searchMain(int argc, char **argv) {
   static cl::list<double> validateRatios(
       "validate-ratios",
       cl::desc("Also validate the exact optimum at these fractions of the "
-               "float bytes (comma separated)"),
+               "float cost (bytes, or latency under --budget-latency-us; "
+               "comma separated)"),
       cl::CommaSeparated, cl::cat(category));
   static cl::opt<std::string> policy(
       "policy", cl::desc("Activation format policy (as quant quantize)"),
@@ -517,9 +518,18 @@ int mlir::fxp::driver::searchMain(int argc, char **argv) {
       points.push_back(makePoint(
           "exact @" + points[i].label.substr(8) + " cost", exact->choices));
   }
+  // Ratios of the float model's cost: bytes, or modelled latency under a
+  // latency budget.
+  double floatCost = double(floatBytes);
+  if (byLatency) {
+    floatCost = 0;
+    for (const MixedPrecisionLayer &layer : layers)
+      floatCost +=
+          latencyModel.microseconds(layer.shape, Precision::floating());
+  }
   for (double ratio : validateRatios)
     if (std::optional<mixed::Assignment> exact =
-            mixed::solveExact(problem, ratio * double(floatBytes)))
+            mixed::solveExact(problem, ratio * floatCost))
       points.push_back(makePoint(
           llvm::formatv("exact @{0:F1}%", 100 * ratio).str(), exact->choices));
   double searchSeconds = std::chrono::duration<double>(

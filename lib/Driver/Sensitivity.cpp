@@ -37,6 +37,8 @@ OutputError driver::compareOutputs(const std::vector<float> &reference,
   if (classes <= 0 || reference.size() != quantized.size() || reference.empty())
     return error;
   int64_t samples = int64_t(reference.size()) / classes;
+  if (samples == 0)
+    return error;
   double noise = 0, signal = 0, kl = 0;
   int64_t agree = 0;
   for (int64_t s = 0; s < samples; ++s) {

@@ -556,8 +556,8 @@ Value signedKernelInput(OpBuilder &b, Location loc, Value input,
 /// partial sum provably fits it, else i64. The bound is the largest input
 /// magnitude of the input format times the largest per-output-channel sum
 /// of |w| — exact for a constant weight, the format's worst case (|w| <=
-/// 2^(width-1) for every term) otherwise. 8-bit operands always fit i32;
-/// 16-bit activations with wide weights may not.
+/// 2^(width-1) signed, 2^width - 1 unsigned, for every term) otherwise. 8-bit
+/// operands always fit i32; 16-bit activations with wide weights may not.
 IntegerType accumulatorType(OpBuilder &b, FixedType input, Value weight,
                             unsigned channelAxis) {
   FixedFormat x = input.getFormat();
@@ -587,7 +587,9 @@ IntegerType accumulatorType(OpBuilder &b, FixedType input, Value weight,
   } else {
     double terms = double(weightType.getNumElements()) /
                    double(std::max<int64_t>(channels, 1));
-    maxSum = terms * std::ldexp(1.0, int(weightFixed.getWidth()) - 1);
+    int width = int(weightFixed.getWidth());
+    maxSum = terms * (weightFixed.getIsSigned() ? std::ldexp(1.0, width - 1)
+                                                : std::ldexp(1.0, width) - 1);
   }
   return maxInput * maxSum <= double(INT32_MAX) ? b.getI32Type()
                                                 : b.getI64Type();
