@@ -40,6 +40,20 @@ void driver::stripObservers(ModuleOp module) {
   }
 }
 
+int64_t driver::fixedConstantBytes(ModuleOp module, llvm::StringSet<> *names) {
+  int64_t bytes = 0;
+  module.walk([&](ConstantOp constant) {
+    auto name = dyn_cast<NameLoc>(constant.getLoc());
+    auto type = dyn_cast<ShapedType>(constant.getType());
+    if (!name || !type)
+      return;
+    if (names)
+      names->insert(name.getName().getValue());
+    bytes += getFixedElementType(type).getPackedBytes(type.getNumElements());
+  });
+  return bytes;
+}
+
 LogicalResult driver::instrument(ModuleOp module, llvm::StringRef toolName) {
   bool instrumented = false;
   module->walk([&](ObserveOp) { instrumented = true; });

@@ -33,6 +33,12 @@ LogicalResult runPipeline(ModuleOp module, llvm::StringRef pipeline,
 /// instrumented module, e.g. `quant search`'s annotated.mlir.
 void stripObservers(ModuleOp module);
 
+/// Bytes of the fixed-point learnables of a quantized module: its
+/// `fxp.constant`s located by observer name, as lowered (formats of at most
+/// 4 bits packed two per byte, others in whole bytes per element). Their
+/// names go into `names` when given.
+int64_t fixedConstantBytes(ModuleOp module, llvm::StringSet<> *names = nullptr);
+
 /// Inserts observers unless `module` already has some.
 LogicalResult instrument(ModuleOp module, llvm::StringRef toolName);
 

@@ -94,22 +94,12 @@ std::string formatText(FixedType type) {
   return describeFormats(formats);
 }
 
-/// Bytes of the learnable parameters after quantization: fxp.constant
-/// payloads as lowered (formats of at most 4 bits packed two per byte,
-/// others in whole bytes per element),
-/// learnables left in float at 4 bytes.
+/// Bytes of the learnable parameters after quantization: the fixed-point
+/// constants (fixedConstantBytes), learnables left in float at 4 bytes.
 int64_t quantizedParamBytes(ModuleOp module,
                             const std::vector<TensorReport> &tensors,
                             llvm::StringSet<> &quantizedNames) {
-  int64_t bytes = 0;
-  module.walk([&](ConstantOp constant) {
-    auto name = dyn_cast<NameLoc>(constant.getLoc());
-    auto type = dyn_cast<ShapedType>(constant.getType());
-    if (!name || !type)
-      return;
-    quantizedNames.insert(name.getName().getValue());
-    bytes += getFixedElementType(type).getPackedBytes(type.getNumElements());
-  });
+  int64_t bytes = fixedConstantBytes(module, &quantizedNames);
   for (const TensorReport &tensor : tensors)
     if ((tensor.kind == "weight" || tensor.kind == "bias") &&
         !quantizedNames.contains(tensor.name))

@@ -55,6 +55,10 @@ static int fail(const llvm::Twine &message) {
   return 1;
 }
 
+static int fail(llvm::Error error) {
+  return fail(llvm::toString(std::move(error)));
+}
+
 namespace {
 
 /// Candidate order everywhere: by weight bits, then activation bits, float
@@ -243,9 +247,7 @@ int mlir::fxp::driver::searchMain(int argc, char **argv) {
       return fail("--validate-ratios must be positive");
   auto norm = parseNormalization(normalize);
   if (!norm) {
-    llvm::errs() << "quant search: error: " << llvm::toString(norm.takeError())
-                 << "\n";
-    return 1;
+    return fail(norm.takeError());
   }
   mixed::LatencyModel latencyModel;
   if (!latencyModelPath.empty()) {
@@ -379,9 +381,7 @@ int mlir::fxp::driver::searchMain(int argc, char **argv) {
     options.limit = calibrationLimit;
     auto calibration = calibrate(*calibrationModule, options);
     if (!calibration) {
-      llvm::errs() << "quant search: error: "
-                   << llvm::toString(calibration.takeError()) << "\n";
-      return 1;
+      return fail(calibration.takeError());
     }
     statistics = std::move(calibration->statistics);
   }
@@ -402,9 +402,7 @@ int mlir::fxp::driver::searchMain(int argc, char **argv) {
     auto measured =
         measureSensitivities(*instrumented, histograms, options, progress);
     if (!measured) {
-      llvm::errs() << "quant search: error: "
-                   << llvm::toString(measured.takeError()) << "\n";
-      return 1;
+      return fail(measured.takeError());
     }
     table = std::move(*measured);
     table->key = key;
@@ -596,15 +594,11 @@ int mlir::fxp::driver::searchMain(int argc, char **argv) {
     stripObservers(*floatCopy); // an instrumented input validates as float
     auto floatModel = JitModel::compile(*floatCopy, entry, {});
     if (!floatModel) {
-      llvm::errs() << "quant search: error: "
-                   << llvm::toString(floatModel.takeError()) << "\n";
-      return 1;
+      return fail(floatModel.takeError());
     }
     auto dataset = loadDataset(**floatModel, validation);
     if (!dataset) {
-      llvm::errs() << "quant search: error: "
-                   << llvm::toString(dataset.takeError()) << "\n";
-      return 1;
+      return fail(dataset.takeError());
     }
     auto run = runDataset(**floatModel, *dataset, validation);
     if (!run || !run->top1) {
@@ -613,17 +607,14 @@ int mlir::fxp::driver::searchMain(int argc, char **argv) {
       return fail("validating the float model failed");
     }
     floatRun = std::move(*run);
-    const HostTensor &floatLogits = floatRun->results.front();
-    int64_t classes = floatLogits.shape.size() > 1 ? floatLogits.shape[1] : 1;
+    std::vector<float> floatLogits = logitsOf(*floatRun);
+    const HostTensor &floatResult = floatRun->results.front();
+    int64_t classes = floatResult.shape.size() > 1 ? floatResult.shape[1] : 1;
     for (Point &point : points) {
       auto module = buildQuantized(point);
       if (failed(module))
         return fail("quantizing the point '" + point.label + "' failed");
-      (*module)->walk([&](fxp::ConstantOp constant) {
-        auto type = cast<ShapedType>(constant.getType());
-        point.actualParamBytes +=
-            getFixedElementType(type).getPackedBytes(type.getNumElements());
-      });
+      point.actualParamBytes = fixedConstantBytes(**module);
       // Learnables left float (float layers) at 4 bytes.
       for (size_t l = 0; l < layers.size(); ++l)
         if (choicesOf[l][point.choices[l]].isFloat)
@@ -638,9 +629,7 @@ int mlir::fxp::driver::searchMain(int argc, char **argv) {
       }
       auto model = JitModel::compile(**module, entry, {});
       if (!model) {
-        llvm::errs() << "quant search: error: "
-                     << llvm::toString(model.takeError()) << "\n";
-        return 1;
+        return fail(model.takeError());
       }
       auto fixedRun = runDataset(**model, *dataset, validation);
       if (!fixedRun || !fixedRun->top1) {
@@ -648,23 +637,10 @@ int mlir::fxp::driver::searchMain(int argc, char **argv) {
           llvm::consumeError(fixedRun.takeError());
         return fail("validating the point '" + point.label + "' failed");
       }
-      const HostTensor &logits = fixedRun->results.front();
-      int64_t agree = 0;
-      for (int64_t s = 0; s < fixedRun->samples; ++s) {
-        int64_t bestF = 0, bestQ = 0;
-        for (int64_t k = 1; k < classes; ++k) {
-          if (floatLogits.getAsDouble(s * classes + k) >
-              floatLogits.getAsDouble(s * classes + bestF))
-            bestF = k;
-          if (logits.getAsDouble(s * classes + k) >
-              logits.getAsDouble(s * classes + bestQ))
-            bestQ = k;
-        }
-        agree += bestF == bestQ;
-      }
       point.measured = true;
       point.top1 = *fixedRun->top1;
-      point.agreement = double(agree) / double(fixedRun->samples);
+      point.agreement =
+          compareOutputs(floatLogits, logitsOf(*fixedRun), classes).agreement;
       progress(llvm::formatv("validated {0}: top-1 {1:F2}%, {2} bytes",
                              point.label, 100 * point.top1,
                              point.actualParamBytes));

@@ -117,15 +117,15 @@ formatsAtWidth(ModuleOp module, std::shared_ptr<const HistogramTable> table,
   return formats;
 }
 
-std::vector<float> logitsOf(const DatasetRun &run) {
+} // namespace
+
+std::vector<float> driver::logitsOf(const DatasetRun &run) {
   const HostTensor &out = run.results.front();
   std::vector<float> logits(out.getNumElements());
   for (size_t i = 0; i < logits.size(); ++i)
     logits[i] = float(out.getAsDouble(int64_t(i)));
   return logits;
 }
-
-} // namespace
 
 llvm::Expected<SensitivityTable> driver::measureSensitivities(
     ModuleOp module, std::shared_ptr<const HistogramTable> histograms,

@@ -47,6 +47,9 @@ OutputError compareOutputs(const std::vector<float> &reference,
                            const std::vector<float> &quantized,
                            int64_t classes);
 
+/// The first result of `run` (the logits) as floats, row-major.
+std::vector<float> logitsOf(const DatasetRun &run);
+
 /// The additive objective of a measured error relative to the context's
 /// own error `base` ("nsr", "kl" or "top1": 1 - agreement).
 double objectiveOf(const OutputError &error, const OutputError &base,
