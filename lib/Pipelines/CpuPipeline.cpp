@@ -73,4 +73,13 @@ void fxp::registerPipelines() {
       "one-shot bufferization across function boundaries, ownership-based "
       "deallocation, linalg to loops, conversions to LLVM",
       buildLowerToCpuPipeline);
+
+  PassPipelineRegistration<LowerToNvvmOptions>(
+      "fxp-lower-to-nvvm",
+      "Lower float, fixed-point or integer programs on tensors to host LLVM "
+      "code plus an embedded NVIDIA GPU binary: int8 matmuls and "
+      "convolutions on mma.sync tensor cores (m16n8k32 s8) with fused "
+      "requantization epilogues, point-wise kernels for the rest, device "
+      "buffers, NVVM, PTX/cubin",
+      buildLowerToNvvmPipeline);
 }

@@ -43,6 +43,64 @@ struct LowerToCpuOptions : public PassPipelineOptions<LowerToCpuOptions> {
 void buildLowerToCpuPipeline(OpPassManager &pm,
                              const LowerToCpuOptions &options);
 
+
+/// Options of `fxp-lower-to-nvvm`.
+struct LowerToNvvmOptions : public PassPipelineOptions<LowerToNvvmOptions> {
+  PassOptions::Option<std::string> chip{
+      *this, "chip",
+      llvm::cl::desc("Target GPU: sm_80 (Ampere), sm_90 or sm_90a (Hopper); "
+                     "int8 mma.sync needs sm_80 or newer"),
+      llvm::cl::init("sm_80")};
+  PassOptions::Option<std::string> features{
+      *this, "features",
+      llvm::cl::desc("PTX ISA version as an LLVM feature (+ptx80 = PTX 8.0)"),
+      llvm::cl::init("+ptx80")};
+  PassOptions::Option<int> optLevel{
+      *this, "opt-level", llvm::cl::desc("NVVM optimization level (0-3)"),
+      llvm::cl::init(3)};
+  PassOptions::Option<std::string> format{
+      *this, "format",
+      llvm::cl::desc("What gpu-module-to-binary embeds: isa (PTX text, no "
+                     "ptxas needed; JIT-compiled by the driver at load), bin "
+                     "(cubin, needs ptxas) or fatbin (cubin + PTX, needs "
+                     "ptxas and fatbinary)"),
+      llvm::cl::init("fatbin")};
+  PassOptions::Option<std::string> toolkit{
+      *this, "toolkit",
+      llvm::cl::desc("CUDA toolkit holding ptxas/fatbinary (else CUDA_HOME "
+                     "or PATH)"),
+      llvm::cl::init("/usr/local/cuda")};
+  PassOptions::Option<bool> tensorCores{
+      *this, "tensor-cores",
+      llvm::cl::desc("int8 matmuls/convolutions on mma.sync tensor cores"),
+      llvm::cl::init(true)};
+  PassOptions::Option<int64_t> tileM{*this, "tile-m",
+                                     llvm::cl::desc("GEMM block tile rows"),
+                                     llvm::cl::init(64)};
+  PassOptions::Option<int64_t> tileN{*this, "tile-n",
+                                     llvm::cl::desc("GEMM block tile columns"),
+                                     llvm::cl::init(64)};
+  PassOptions::Option<int64_t> tileK{
+      *this, "tile-k", llvm::cl::desc("GEMM reduction depth per stage"),
+      llvm::cl::init(32)};
+  PassOptions::Option<int64_t> blockSize{
+      *this, "block-size",
+      llvm::cl::desc("Threads per block of point-wise kernels"),
+      llvm::cl::init(256)};
+  PassOptions::Option<bool> emitCInterface{
+      *this, "emit-c-interface",
+      llvm::cl::desc("Give every public function a C interface wrapper"),
+      llvm::cl::init(true)};
+};
+
+/// Tensors -> host LLVM dialect + embedded GPU binary: convert-fxp-to-arith,
+/// fusion, one-shot bufferization, fxp-linalg-to-gpu (tensor-core GEMMs with
+/// fused epilogues, point-wise kernels), fxp-gpu-device-buffers, outlining,
+/// async on one stream, NVVM, gpu-to-llvm and gpu-module-to-binary. The
+/// host code calls the mgpu* runtime (fxp's CUDA runtime library).
+void buildLowerToNvvmPipeline(OpPassManager &pm,
+                              const LowerToNvvmOptions &options);
+
 /// Registers `fxp-lower-to-cpu` (and later pipelines) with the pass registry.
 void registerPipelines();
 

@@ -53,4 +53,112 @@ def InterchangeReductions
   ];
 }
 
+def LinalgToGpu : Pass<"fxp-linalg-to-gpu", "::mlir::func::FuncOp"> {
+  let summary = "Turn every linalg op on buffers into a gpu.launch kernel; "
+                "int8 matmuls and convolutions onto tensor cores";
+  let description = [{
+    Runs after bufferization, on functions whose linalg ops work on memrefs.
+    Every linalg op outside a `gpu.launch` becomes a kernel:
+
+    * **int8 contractions** — `linalg.matmul` and `linalg.conv_2d_nchw_fchw`
+      with `i8` operands and an `i32` result — become a tensor-core GEMM
+      (option `tensor-cores`): a block of four warps (2x2) owns a
+      `tile-m` x `tile-n` output tile, stages `tile-k`-deep slabs of A and B
+      through shared memory, loads fragments with `nvgpu.ldmatrix` and
+      multiplies them with `nvgpu.mma.sync` of shape m16n8k32 (s8 x s8 ->
+      s32). Convolutions are implicit GEMMs (M = batch*OH*OW, N = filters,
+      K = C*KH*KW): the A loader gathers the window, strides and dilations
+      included; no im2col buffer is written. Loads outside the problem read
+      zero, so every shape is handled (the first layer's K = 9, say).
+    * **Fused epilogue** (option `fuse-epilogue`): when the accumulator
+      buffer is zero-filled by a `linalg.fill`, written by the contraction
+      and read only by one all-parallel `linalg.generic` with an identity
+      map on it (the requantization epilogue of `convert-fxp-to-arith`:
+      bias, rounding shift, saturation, ReLU), that generic's body runs in
+      the GEMM kernel on each accumulator and the i32 buffer is never
+      written. Without a zero fill the kernel adds the buffer's contents.
+    * **Everything else** (element-wise ops, pooling, residual adds, fills,
+      copies, contractions of other types — the scalar fallback) becomes a
+      kernel with one thread per point of the op's parallel dimensions
+      (`block-size` threads per block) and the reduction dimensions looped
+      inside the thread. `memref.copy` becomes `linalg.copy` first.
+
+    The kernels read and write the function's buffers directly; run
+    `fxp-gpu-device-buffers` next to place those buffers in device memory.
+  }];
+  let options = [
+    Option<"tensorCores", "tensor-cores", "bool", /*default=*/"true",
+           "Lower int8 matmuls and convolutions to mma.sync tensor-core "
+           "kernels (else the scalar kernel)">,
+    Option<"fuseEpilogue", "fuse-epilogue", "bool", /*default=*/"true",
+           "Fuse the element-wise consumer of a contraction's accumulator "
+           "into the tensor-core kernel">,
+    Option<"tileM", "tile-m", "int64_t", /*default=*/"64",
+           "Rows of the output tile of one block (multiple of 32)">,
+    Option<"tileN", "tile-n", "int64_t", /*default=*/"64",
+           "Columns of the output tile of one block (multiple of 16)">,
+    Option<"tileK", "tile-k", "int64_t", /*default=*/"32",
+           "Reduction depth staged in shared memory (multiple of 32)">,
+    Option<"blockSize", "block-size", "int64_t", /*default=*/"256",
+           "Threads per block of the point-wise kernels">,
+  ];
+  let dependentDialects = [
+    "::mlir::arith::ArithDialect", "::mlir::gpu::GPUDialect",
+    "::mlir::linalg::LinalgDialect", "::mlir::memref::MemRefDialect",
+    "::mlir::nvgpu::NVGPUDialect", "::mlir::scf::SCFDialect",
+    "::mlir::vector::VectorDialect", "::mlir::affine::AffineDialect"
+  ];
+  let statistics = [
+    Statistic<"numTensorCore", "num-tensor-core",
+              "Contractions lowered to mma.sync kernels">,
+    Statistic<"numFused", "num-fused-epilogues",
+              "Element-wise epilogues fused into tensor-core kernels">,
+    Statistic<"numPointwise", "num-pointwise",
+              "Linalg ops lowered to point-wise kernels">,
+  ];
+}
+
+def GpuDeviceBuffers : Pass<"fxp-gpu-device-buffers", "::mlir::func::FuncOp"> {
+  let summary = "Place the buffers of a function with kernels in device "
+                "memory; copy inputs in and results out";
+  let description = [{
+    Runs after `fxp-linalg-to-gpu` on functions that contain `gpu.launch`
+    ops, so that the function keeps its host interface (host memrefs in,
+    host memrefs out) while every kernel touches device memory only:
+
+    * each `memref.alloc` becomes a `gpu.alloc`, each `memref.dealloc` is
+      dropped, and every device buffer is freed with `gpu.dealloc` before
+      each `return`;
+    * each memref argument and each `memref.get_global` (weights, biases,
+      shifts) is copied to a fresh device buffer at the function's entry
+      (`gpu.memcpy`);
+    * each returned memref is copied to a new host buffer (`memref.alloc`,
+      owned by the caller as after one-shot bufferization) before the
+      device buffers are freed.
+
+    Views (`memref.collapse_shape`, `expand_shape`, `subview`, `cast`,
+    `reinterpret_cast`) of device buffers stay views. The GPU ops are
+    synchronous; `gpu-async-region` makes them asynchronous on one stream.
+    Returned memrefs must have an identity layout, and the function must
+    not read or write buffer contents outside kernels: both are diagnosed.
+  }];
+  let dependentDialects = ["::mlir::gpu::GPUDialect",
+                           "::mlir::memref::MemRefDialect"];
+}
+
+def GpuAlignSharedMemory
+    : Pass<"fxp-gpu-align-shared-memory", "::mlir::gpu::GPUFuncOp"> {
+  let summary = "Give workgroup attributions of kernels an alignment";
+  let description = [{
+    `gpu.launch` has no attributes on its workgroup attributions and the NVVM
+    lowering places them with `.align 1`; `ldmatrix` needs 16-byte aligned
+    rows. After `gpu-kernel-outlining` this pass sets `llvm.align` on every
+    workgroup attribution of every `gpu.func` that has none.
+  }];
+  let options = [
+    Option<"alignment", "alignment", "int64_t", /*default=*/"16",
+           "Alignment in bytes (a power of two)">,
+  ];
+}
+
 #endif // FXP_TRANSFORMS_PASSES_TD

@@ -1,0 +1,304 @@
+//===- TensorCoreGemm.cpp - int8 mma.sync GEMM kernels --------------------===//
+//
+// Part of the fxp project.
+//
+//===----------------------------------------------------------------------===//
+//
+// The tensor-core kernel of fxp-linalg-to-gpu: C = A * B^T on int8 with
+// nvgpu.ldmatrix / nvgpu.mma.sync m16n8k32 (s8 x s8 -> s32), staged through
+// shared memory, and the GEMM views of linalg.matmul and of
+// linalg.conv_2d_nchw_fchw (implicit GEMM: the A tile loader gathers the
+// convolution window, no im2col buffer exists).
+//
+//===----------------------------------------------------------------------===//
+
+#include "GpuKernels.h"
+
+#include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/GPU/IR/GPUDialect.h"
+#include "mlir/Dialect/MemRef/IR/MemRef.h"
+#include "mlir/Dialect/NVGPU/IR/NVGPUDialect.h"
+#include "mlir/Dialect/SCF/IR/SCF.h"
+#include "mlir/Dialect/Vector/IR/VectorOps.h"
+
+using namespace mlir;
+using namespace mlir::fxp::gpu_kernels;
+
+namespace {
+
+constexpr int64_t kWarp = 32;
+constexpr int64_t kWarpsM = 2, kWarpsN = 2;
+constexpr int64_t kThreads = kWarp * kWarpsM * kWarpsN;
+constexpr int64_t kMmaM = 16, kMmaN = 8, kMmaK = 32;
+
+Value cst(ImplicitLocOpBuilder &b, int64_t v) {
+  return arith::ConstantIndexOp::create(b, v);
+}
+Value add(ImplicitLocOpBuilder &b, Value x, Value y) {
+  return arith::AddIOp::create(b, x, y);
+}
+Value mul(ImplicitLocOpBuilder &b, Value x, int64_t y) {
+  return y == 1 ? x : arith::MulIOp::create(b, x, cst(b, y)).getResult();
+}
+Value mulv(ImplicitLocOpBuilder &b, Value x, Value y) {
+  return arith::MulIOp::create(b, x, y);
+}
+Value divu(ImplicitLocOpBuilder &b, Value x, Value y) {
+  return arith::DivUIOp::create(b, x, y);
+}
+Value remu(ImplicitLocOpBuilder &b, Value x, Value y) {
+  return arith::RemUIOp::create(b, x, y);
+}
+Value ult(ImplicitLocOpBuilder &b, Value x, Value y) {
+  return arith::CmpIOp::create(b, arith::CmpIPredicate::ult, x, y);
+}
+Value both(ImplicitLocOpBuilder &b, Value x, Value y) {
+  return arith::AndIOp::create(b, x, y);
+}
+
+/// Copies a rows x tileK slab of A (or B) into shared memory, zero outside
+/// the problem: every thread of the block walks the slab with stride
+/// kThreads so that consecutive threads read consecutive k.
+void stageTile(ImplicitLocOpBuilder &b, Value smem, int64_t rows,
+               int64_t tileK, Value tid, Value rowBase, Value rowLimit,
+               Value k0, Value kLimit, const GemmLoad &load) {
+  auto loop = scf::ForOp::create(b, tid, cst(b, rows * tileK), cst(b, kThreads));
+  OpBuilder::InsertionGuard guard(b);
+  b.setInsertionPointToStart(loop.getBody());
+  Value e = loop.getInductionVar();
+  Value r = divu(b, e, cst(b, tileK));
+  Value c = remu(b, e, cst(b, tileK));
+  Value row = add(b, rowBase, r);
+  Value k = add(b, k0, c);
+  Value inBounds = both(b, ult(b, row, rowLimit), ult(b, k, kLimit));
+  Type i8 = b.getI8Type();
+  auto guarded = scf::IfOp::create(b, TypeRange{i8}, inBounds,
+                                   /*withElseRegion=*/true);
+  {
+    OpBuilder::InsertionGuard g(b);
+    b.setInsertionPointToStart(guarded.thenBlock());
+    scf::YieldOp::create(b, load(b, row, k));
+    b.setInsertionPointToStart(guarded.elseBlock());
+    scf::YieldOp::create(b, arith::ConstantIntOp::create(b, i8, 0).getResult());
+  }
+  memref::StoreOp::create(b, guarded.getResult(0), smem, ValueRange{r, c});
+}
+
+} // namespace
+
+std::string mlir::fxp::gpu_kernels::checkGemmTiles(const GemmTiles &t) {
+  if (t.tileM <= 0 || t.tileM % (kWarpsM * kMmaM) != 0)
+    return "tile-m must be a positive multiple of 32 (two warps of m16 "
+           "tiles)";
+  if (t.tileN <= 0 || t.tileN % (kWarpsN * kMmaN) != 0)
+    return "tile-n must be a positive multiple of 16 (two warps of n8 tiles)";
+  if (t.tileK <= 0 || t.tileK % kMmaK != 0)
+    return "tile-k must be a positive multiple of 32 (the k of "
+           "mma.sync.m16n8k32)";
+  if ((t.tileM + t.tileN) * t.tileK > 48 * 1024)
+    return "tiles need more than 48 KiB of shared memory";
+  return "";
+}
+
+void mlir::fxp::gpu_kernels::buildTensorCoreGemm(ImplicitLocOpBuilder &b,
+                                                 const GemmKernel &gemm,
+                                                 const GemmTiles &tiles) {
+  MLIRContext *ctx = b.getContext();
+  Type i8 = b.getI8Type(), i32 = b.getI32Type();
+  auto workgroup = gpu::AddressSpaceAttr::get(
+      ctx, gpu::GPUDialect::getWorkgroupAddressSpace());
+  auto smemA = MemRefType::get({tiles.tileM, tiles.tileK}, i8,
+                               MemRefLayoutAttrInterface(), workgroup);
+  auto smemB = MemRefType::get({tiles.tileN, tiles.tileK}, i8,
+                               MemRefLayoutAttrInterface(), workgroup);
+
+  Value one = cst(b, 1);
+  Value gridX = arith::CeilDivUIOp::create(b, gemm.n, cst(b, tiles.tileN));
+  Value gridY = arith::CeilDivUIOp::create(b, gemm.m, cst(b, tiles.tileM));
+  auto launch = gpu::LaunchOp::create(
+      b, gridX, gridY, one, cst(b, kThreads), one, one,
+      /*dynamicSharedMemorySize=*/nullptr, /*asyncTokenType=*/nullptr,
+      /*asyncDependencies=*/{}, TypeRange{smemA, smemB});
+  launch->setAttr("fxp.kernel", b.getStringAttr("mma_sync_m16n8k32_s8"));
+
+  OpBuilder::InsertionGuard guard(b);
+  b.setInsertionPointToStart(&launch.getBody().front());
+  Value sA = launch.getWorkgroupAttributions()[0];
+  Value sB = launch.getWorkgroupAttributions()[1];
+  Value tid = launch.getThreadIds().x;
+  Value warp = divu(b, tid, cst(b, kWarp));
+  Value lane = remu(b, tid, cst(b, kWarp));
+  Value wm = divu(b, warp, cst(b, kWarpsN));
+  Value wn = remu(b, warp, cst(b, kWarpsN));
+  Value bm0 = mul(b, launch.getBlockIds().y, tiles.tileM);
+  Value bn0 = mul(b, launch.getBlockIds().x, tiles.tileN);
+
+  const int64_t warpM = tiles.tileM / kWarpsM, warpN = tiles.tileN / kWarpsN;
+  const int64_t fragsM = warpM / kMmaM, fragsN = warpN / kMmaN;
+  auto accType = VectorType::get({2, 2}, i32);
+  auto aType = VectorType::get({4, 4}, i8);
+  auto bType = VectorType::get({2, 4}, i8);
+  Value zeroAcc = arith::ConstantOp::create(
+      b, accType, DenseElementsAttr::get(accType, b.getI32IntegerAttr(0)));
+  SmallVector<Value> inits(fragsM * fragsN, zeroAcc);
+
+  // Lane -> ldmatrix row addresses: x4 for A (rows lane%16, byte column
+  // 16*(lane/16)), x2 for B stored N x K (rows lane%8, byte column
+  // 16*((lane/8)%2)).
+  Value aRow = remu(b, lane, cst(b, 16));
+  Value aCol = mul(b, divu(b, lane, cst(b, 16)), 16);
+  Value bRow = remu(b, lane, cst(b, 8));
+  Value bCol = mul(b, remu(b, divu(b, lane, cst(b, 8)), cst(b, 2)), 16);
+  Value aWarpRow = add(b, mul(b, wm, warpM), aRow);
+  Value bWarpRow = add(b, mul(b, wn, warpN), bRow);
+
+  auto kLoop =
+      scf::ForOp::create(b, cst(b, 0), gemm.k, cst(b, tiles.tileK), inits);
+  {
+    OpBuilder::InsertionGuard g(b);
+    b.setInsertionPointToStart(kLoop.getBody());
+    Value k0 = kLoop.getInductionVar();
+    stageTile(b, sA, tiles.tileM, tiles.tileK, tid, bm0, gemm.m, k0, gemm.k,
+              gemm.loadA);
+    stageTile(b, sB, tiles.tileN, tiles.tileK, tid, bn0, gemm.n, k0, gemm.k,
+              gemm.loadB);
+    gpu::BarrierOp::create(b);
+    SmallVector<Value> acc(kLoop.getRegionIterArgs());
+    for (int64_t kk = 0; kk < tiles.tileK; kk += kMmaK) {
+      SmallVector<Value> aFrags, bFrags;
+      for (int64_t i = 0; i < fragsM; ++i)
+        aFrags.push_back(nvgpu::LdMatrixOp::create(
+            b, aType, sA,
+            ValueRange{add(b, aWarpRow, cst(b, i * kMmaM)),
+                       add(b, aCol, cst(b, kk))},
+            /*transpose=*/false, /*numTiles=*/4u));
+      for (int64_t j = 0; j < fragsN; ++j)
+        bFrags.push_back(nvgpu::LdMatrixOp::create(
+            b, bType, sB,
+            ValueRange{add(b, bWarpRow, cst(b, j * kMmaN)),
+                       add(b, bCol, cst(b, kk))},
+            /*transpose=*/false, /*numTiles=*/2u));
+      for (int64_t i = 0; i < fragsM; ++i)
+        for (int64_t j = 0; j < fragsN; ++j)
+          acc[i * fragsN + j] = nvgpu::MmaSyncOp::create(
+              b, aFrags[i], bFrags[j], acc[i * fragsN + j],
+              ArrayRef<int64_t>{kMmaM, kMmaN, kMmaK});
+    }
+    gpu::BarrierOp::create(b);
+    scf::YieldOp::create(b, acc);
+  }
+
+  // Accumulator fragment layout of m16n8: element [i][j] of lane l is row
+  // l/4 + 8i, column 2*(l%4) + j.
+  Value lRow = divu(b, lane, cst(b, 4));
+  Value lCol = mul(b, remu(b, lane, cst(b, 4)), 2);
+  for (int64_t i = 0; i < fragsM; ++i) {
+    for (int64_t j = 0; j < fragsN; ++j) {
+      Value frag = kLoop.getResult(i * fragsN + j);
+      for (int64_t r = 0; r < 2; ++r) {
+        for (int64_t c = 0; c < 2; ++c) {
+          Value m = add(b, add(b, bm0, mul(b, wm, warpM)),
+                        add(b, lRow, cst(b, i * kMmaM + 8 * r)));
+          Value n = add(b, add(b, bn0, mul(b, wn, warpN)),
+                        add(b, lCol, cst(b, j * kMmaN + c)));
+          auto inBounds = scf::IfOp::create(
+              b, both(b, ult(b, m, gemm.m), ult(b, n, gemm.n)),
+              /*withElseRegion=*/false);
+          OpBuilder::InsertionGuard g(b);
+          b.setInsertionPointToStart(inBounds.thenBlock());
+          Value v = vector::ExtractOp::create(b, frag, ArrayRef<int64_t>{r, c});
+          gemm.store(b, m, n, v);
+        }
+      }
+    }
+  }
+  gpu::TerminatorOp::create(b);
+}
+
+//===----------------------------------------------------------------------===//
+// GEMM views
+//===----------------------------------------------------------------------===//
+
+static bool isIntegerOf(Value v, unsigned width) {
+  auto type = dyn_cast<MemRefType>(v.getType());
+  return type && type.getElementType().isSignlessInteger(width);
+}
+
+static Value dimOf(ImplicitLocOpBuilder &b, Value memref, int64_t d) {
+  auto type = cast<MemRefType>(memref.getType());
+  if (!type.isDynamicDim(d))
+    return cst(b, type.getDimSize(d));
+  return memref::DimOp::create(b, memref, d);
+}
+
+FailureOr<GemmView>
+mlir::fxp::gpu_kernels::gemmViewOf(ImplicitLocOpBuilder &b,
+                                   linalg::LinalgOp op) {
+  if (!op.hasPureBufferSemantics() || op.getNumDpsInputs() != 2 ||
+      op.getNumDpsInits() != 1)
+    return failure();
+  Value lhs = op.getDpsInputOperand(0)->get();
+  Value rhs = op.getDpsInputOperand(1)->get();
+  Value out = op.getDpsInitOperand(0)->get();
+  if (!isIntegerOf(lhs, 8) || !isIntegerOf(rhs, 8) || !isIntegerOf(out, 32))
+    return failure();
+
+  GemmView view;
+  if (auto matmul = dyn_cast<linalg::MatmulOp>(op.getOperation())) {
+    if (matmul.getCast() != linalg::TypeFn::cast_signed ||
+        matmul.getIndexingMapsArray() !=
+            linalg::MatmulOp::getDefaultIndexingMaps(b.getContext()))
+      return failure();
+    view.m = dimOf(b, lhs, 0);
+    view.k = dimOf(b, lhs, 1);
+    view.n = dimOf(b, rhs, 1);
+    view.loadA = [lhs](ImplicitLocOpBuilder &b, Value m, Value k) -> Value {
+      return memref::LoadOp::create(b, lhs, ValueRange{m, k});
+    };
+    view.loadB = [rhs](ImplicitLocOpBuilder &b, Value n, Value k) -> Value {
+      return memref::LoadOp::create(b, rhs, ValueRange{k, n});
+    };
+    view.outputPoint = [](ImplicitLocOpBuilder &, Value m, Value n) {
+      return SmallVector<Value>{m, n};
+    };
+    return view;
+  }
+
+  auto conv = dyn_cast<linalg::Conv2DNchwFchwOp>(op.getOperation());
+  if (!conv)
+    return failure();
+  SmallVector<int64_t> strides(conv.getStrides().getValues<int64_t>());
+  SmallVector<int64_t> dilations(conv.getDilations().getValues<int64_t>());
+  Value channels = dimOf(b, lhs, 1);
+  Value kh = dimOf(b, rhs, 2), kw = dimOf(b, rhs, 3);
+  Value oh = dimOf(b, out, 2), ow = dimOf(b, out, 3);
+  view.m = mulv(b, mulv(b, dimOf(b, out, 0), oh), ow);
+  view.n = dimOf(b, rhs, 0);
+  view.k = mulv(b, mulv(b, channels, kh), kw);
+  // k -> (c, kh, kw), m -> (batch, oh, ow); the filter is F x (C*KH*KW)
+  // contiguous, so B needs no reordering.
+  auto splitK = [kh, kw](ImplicitLocOpBuilder &b, Value k) {
+    Value x = remu(b, k, kw), rest = divu(b, k, kw);
+    return std::array<Value, 3>{divu(b, rest, kh), remu(b, rest, kh), x};
+  };
+  auto splitM = [oh, ow](ImplicitLocOpBuilder &b, Value m) {
+    Value x = remu(b, m, ow), rest = divu(b, m, ow);
+    return std::array<Value, 3>{divu(b, rest, oh), remu(b, rest, oh), x};
+  };
+  view.loadA = [=](ImplicitLocOpBuilder &b, Value m, Value k) -> Value {
+    auto [batch, y, x] = splitM(b, m);
+    auto [c, dy, dx] = splitK(b, k);
+    Value row = add(b, mul(b, y, strides[0]), mul(b, dy, dilations[0]));
+    Value col = add(b, mul(b, x, strides[1]), mul(b, dx, dilations[1]));
+    return memref::LoadOp::create(b, lhs, ValueRange{batch, c, row, col});
+  };
+  view.loadB = [=](ImplicitLocOpBuilder &b, Value n, Value k) -> Value {
+    auto [c, dy, dx] = splitK(b, k);
+    return memref::LoadOp::create(b, rhs, ValueRange{n, c, dy, dx});
+  };
+  view.outputPoint = [=](ImplicitLocOpBuilder &b, Value m, Value n) {
+    auto [batch, y, x] = splitM(b, m);
+    return SmallVector<Value>{batch, n, y, x};
+  };
+  return view;
+}
