@@ -54,6 +54,7 @@ void fxp::buildLowerToNvvmPipeline(OpPassManager &pm,
   // arguments.
   pm.addPass(createLowerAffinePass());
   pm.addPass(createGpuKernelOutliningPass());
+  pm.addPass(fxp::createGpuMergeModules());
   pm.addPass(createCanonicalizerPass());
   pm.nest<gpu::GPUModuleOp>().addNestedPass<gpu::GPUFuncOp>(
       fxp::createGpuAlignSharedMemory());

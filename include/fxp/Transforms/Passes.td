@@ -161,4 +161,21 @@ def GpuAlignSharedMemory
   ];
 }
 
+def GpuMergeModules : Pass<"fxp-gpu-merge-modules", "::mlir::ModuleOp"> {
+  let summary = "Merge the gpu.modules of outlined kernels into one";
+  let description = [{
+    `gpu-kernel-outlining` puts every kernel in a `gpu.module` of its own,
+    which becomes one GPU binary, one module load and one PTX file each.
+    This pass moves all kernels of the top-level `gpu.module`s that have no
+    target yet into the first one (named by option `name`), renaming a
+    kernel after its old module where names clash, and retargets every
+    `gpu.launch_func`. A model then ships one cubin or one PTX file.
+  }];
+  let options = [
+    Option<"name", "name", "std::string", /*default=*/"\"fxp_kernels\"",
+           "Name of the merged gpu.module">,
+  ];
+  let dependentDialects = ["::mlir::gpu::GPUDialect"];
+}
+
 #endif // FXP_TRANSFORMS_PASSES_TD
