@@ -134,8 +134,20 @@ int mlir::fxp::driver::runMain(int argc, char **argv) {
       cl::cat(category), "whole",
       cl::desc("Pass each input file whole to a single call (no "
                "batching); its shape must match the argument"));
+  static cl::opt<std::string> target(
+      cl::cat(category), "target",
+      cl::desc("cpu (fxp-lower-to-cpu, default) or cuda (fxp-lower-to-nvvm; "
+               "kernels run on GPU 0 through libcuda)"),
+      cl::init("cpu"));
+  static cl::opt<std::string> gpuOptions(
+      cl::cat(category), "gpu-options",
+      cl::desc("Options of fxp-lower-to-nvvm for --target=cuda "
+               "(default: \"format=isa\": PTX JIT-compiled by the driver)"),
+      cl::init("format=isa"));
   cl::HideUnrelatedOptions(category);
   cl::ParseCommandLineOptions(argc, argv, "fxp: JIT-run a model on data\n");
+  if (target != "cpu" && target != "cuda")
+    return fail("--target must be cpu or cuda, got '" + target + "'");
 
   auto parsedNorm = parseNormalization(normalize);
   if (!parsedNorm)
@@ -146,7 +158,10 @@ int mlir::fxp::driver::runMain(int argc, char **argv) {
   OwningOpRef<ModuleOp> module = loadModule(context, modelPath);
   if (!module)
     return 1;
-  auto model = JitModel::compile(*module, entry);
+  JitTarget jitTarget;
+  jitTarget.cuda = target == "cuda";
+  jitTarget.nvvmOptions = gpuOptions;
+  auto model = JitModel::compile(*module, entry, {}, jitTarget);
   if (!model)
     return fail(model.takeError());
   llvm::ArrayRef<TensorSignature> inputs = (*model)->getInputs();
@@ -168,7 +183,8 @@ int mlir::fxp::driver::runMain(int argc, char **argv) {
   options.norm = norm;
   options.batchSize = batchSize;
   options.limit = limit;
-  options.threads = threads;
+  // One stream, one host thread on the GPU.
+  options.threads = jitTarget.cuda ? 1 : threads;
   options.entry = entry;
   options.toolName = "quant run";
   auto run = runDataset(**model, options);

@@ -7,6 +7,7 @@
 #include "fxp/Execution/JitModel.h"
 
 #include "fxp/Pipelines/Pipelines.h"
+#include "fxp/Runtime/CudaRuntime.h"
 
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/ExecutionEngine/ExecutionEngine.h"
@@ -14,6 +15,7 @@
 #include "mlir/IR/BuiltinTypes.h"
 #include "mlir/Pass/PassManager.h"
 #include "mlir/Target/LLVMIR/Dialect/Builtin/BuiltinToLLVMIRTranslation.h"
+#include "mlir/Target/LLVMIR/Dialect/All.h"
 #include "mlir/Target/LLVMIR/Dialect/LLVMIR/LLVMToLLVMIRTranslation.h"
 #include "llvm/ExecutionEngine/Orc/JITTargetMachineBuilder.h"
 #include "llvm/Support/FileSystem.h"
@@ -100,7 +102,8 @@ JitModel::~JitModel() = default;
 
 llvm::Expected<std::unique_ptr<JitModel>>
 JitModel::compile(ModuleOp module, llvm::StringRef entry,
-                  llvm::ArrayRef<RuntimeSymbol> runtimeSymbols) {
+                  llvm::ArrayRef<RuntimeSymbol> runtimeSymbols,
+                  const JitTarget &target) {
   auto start = std::chrono::steady_clock::now();
   auto func = module.lookupSymbol<func::FuncOp>(entry);
   if (!func)
@@ -134,9 +137,53 @@ JitModel::compile(ModuleOp module, llvm::StringRef entry,
 
   // Lower to the LLVM dialect; diagnostics go to the context's handler.
   PassManager pm(module->getContext());
-  buildLowerToCpuPipeline(pm, LowerToCpuOptions());
+  model->cuda = target.cuda;
+  std::vector<RuntimeSymbol> symbols(runtimeSymbols.begin(),
+                                     runtimeSymbols.end());
+  if (target.cuda) {
+    // Fail before compiling when no GPU can run the kernels.
+    char why[512] = {0};
+    if (!fxpCudaProbe(why, sizeof(why)))
+      return makeError(llvm::Twine("--target=cuda: ") + why);
+    auto options = LowerToNvvmOptions::createFromString(target.nvvmOptions);
+    if (!options)
+      return makeError("invalid fxp-lower-to-nvvm options '" +
+                       target.nvvmOptions + "'");
+    buildLowerToNvvmPipeline(pm, *options);
+    DialectRegistry registry;
+    registerAllToLLVMIRTranslations(registry);
+    module->getContext()->appendDialectRegistry(registry);
+    for (auto [name, address] :
+         std::initializer_list<std::pair<const char *, void *>>{
+             {"mgpuModuleLoad", (void *)&mgpuModuleLoad},
+             {"mgpuModuleLoadJIT", (void *)&mgpuModuleLoadJIT},
+             {"mgpuModuleUnload", (void *)&mgpuModuleUnload},
+             {"mgpuModuleGetFunction", (void *)&mgpuModuleGetFunction},
+             {"mgpuLaunchKernel", (void *)&mgpuLaunchKernel},
+             {"mgpuStreamCreate", (void *)&mgpuStreamCreate},
+             {"mgpuStreamDestroy", (void *)&mgpuStreamDestroy},
+             {"mgpuStreamSynchronize", (void *)&mgpuStreamSynchronize},
+             {"mgpuStreamWaitEvent", (void *)&mgpuStreamWaitEvent},
+             {"mgpuEventCreate", (void *)&mgpuEventCreate},
+             {"mgpuEventDestroy", (void *)&mgpuEventDestroy},
+             {"mgpuEventSynchronize", (void *)&mgpuEventSynchronize},
+             {"mgpuEventRecord", (void *)&mgpuEventRecord},
+             {"mgpuMemAlloc", (void *)&mgpuMemAlloc},
+             {"mgpuMemFree", (void *)&mgpuMemFree},
+             {"mgpuMemcpy", (void *)&mgpuMemcpy},
+             {"mgpuMemset32", (void *)&mgpuMemset32},
+             {"mgpuMemset16", (void *)&mgpuMemset16},
+             {"mgpuMemHostRegisterMemRef", (void *)&mgpuMemHostRegisterMemRef},
+             {"mgpuMemHostUnregisterMemRef",
+              (void *)&mgpuMemHostUnregisterMemRef}})
+      symbols.push_back({name, address});
+  } else {
+    buildLowerToCpuPipeline(pm, LowerToCpuOptions());
+  }
   if (failed(pm.run(module)))
-    return makeError("lowering @" + entry + " with fxp-lower-to-cpu failed");
+    return makeError("lowering @" + entry + " with " +
+                     (target.cuda ? "fxp-lower-to-nvvm" : "fxp-lower-to-cpu") +
+                     " failed");
 
   llvm::InitializeNativeTarget();
   llvm::InitializeNativeTargetAsmPrinter();
@@ -165,14 +212,14 @@ JitModel::compile(ModuleOp module, llvm::StringRef entry,
   if (!engine)
     return engine.takeError();
   model->engine = std::move(*engine);
-  if (!runtimeSymbols.empty())
+  if (!symbols.empty())
     model->engine->registerSymbols([&](llvm::orc::MangleAndInterner interner) {
-      llvm::orc::SymbolMap symbols;
-      for (const RuntimeSymbol &symbol : runtimeSymbols)
-        symbols[interner(symbol.name)] = {
+      llvm::orc::SymbolMap table;
+      for (const RuntimeSymbol &symbol : symbols)
+        table[interner(symbol.name)] = {
             llvm::orc::ExecutorAddr::fromPtr(symbol.address),
             llvm::JITSymbolFlags::Exported};
-      return symbols;
+      return table;
     });
   model->compileSeconds =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - start)
@@ -265,6 +312,8 @@ llvm::Error JitModel::run(llvm::ArrayRef<TensorView> batch,
   if (llvm::Error error =
           engine->invokePacked("_mlir_ciface_" + entryName, args))
     return error;
+  char gpuError[1024] = {0};
+  bool gpuFailed = cuda && fxpCudaTakeError(gpuError, sizeof(gpuError));
 
   results.clear();
   size_t offset = 0;
@@ -288,5 +337,7 @@ llvm::Error JitModel::run(llvm::ArrayRef<TensorView> batch,
       std::free(allocated);
     results.push_back(std::move(tensor));
   }
+  if (gpuFailed)
+    return makeError(llvm::Twine("GPU execution failed: ") + gpuError);
   return llvm::Error::success();
 }

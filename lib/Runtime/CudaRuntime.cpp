@@ -15,6 +15,7 @@
 #include <dlfcn.h>
 
 #include <cstdio>
+#include <cstdlib>
 #include <cstring>
 #include <mutex>
 #include <string>
@@ -108,10 +109,15 @@ bool probe() {
   if (s.probed)
     return s.usable;
   s.probed = true;
-  void *lib = dlopen("libcuda.so.1", RTLD_NOW | RTLD_LOCAL);
+  // FXP_CUDA_DRIVER names another driver library (tests use the
+  // toolkit's stub to reach the driver's own errors).
+  const char *path = std::getenv("FXP_CUDA_DRIVER");
+  if (!path || !*path)
+    path = "libcuda.so.1";
+  void *lib = dlopen(path, RTLD_NOW | RTLD_LOCAL);
   if (!lib) {
-    s.probeError = "no CUDA driver: libcuda.so.1 cannot be loaded (" +
-                   std::string(dlerror()) + ")";
+    s.probeError = std::string("no CUDA driver: ") + path +
+                   " cannot be loaded (" + dlerror() + ")";
     return false;
   }
   Driver &d = s.d;

@@ -37,6 +37,8 @@ const Command kCommands[] = {
      mlir::fxp::driver::rangesMain},
     {"search", "mixed-precision search: per-layer word lengths under a budget",
      mlir::fxp::driver::searchMain},
+    {"compile", "ahead-of-time shared library (+ C header) for CPU or CUDA",
+     mlir::fxp::driver::compileMain},
 };
 
 void printUsage(llvm::raw_ostream &os) {

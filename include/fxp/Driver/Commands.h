@@ -39,6 +39,8 @@ int rangesMain(int argc, char **argv);
 /// validated points).
 int searchMain(int argc, char **argv);
 
+int compileMain(int argc, char **argv);
+
 } // namespace mlir::fxp::driver
 
 #endif // FXP_DRIVER_COMMANDS_H

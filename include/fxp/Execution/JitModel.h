@@ -55,6 +55,16 @@ struct RuntimeSymbol {
   void *address;
 };
 
+/// Where a JIT-compiled model runs.
+struct JitTarget {
+  /// false: fxp-lower-to-cpu; true: fxp-lower-to-nvvm, kernels on the GPU
+  /// through fxp's CUDA runtime.
+  bool cuda = false;
+  /// Options of fxp-lower-to-nvvm, in pass-pipeline syntax
+  /// ("chip=sm_90 format=isa").
+  std::string nvvmOptions = "format=isa";
+};
+
 class JitModel {
 public:
   ~JitModel();
@@ -64,7 +74,10 @@ public:
   /// entry function and the offending argument or pass.
   static llvm::Expected<std::unique_ptr<JitModel>>
   compile(ModuleOp module, llvm::StringRef entry = "main",
-          llvm::ArrayRef<RuntimeSymbol> runtimeSymbols = {});
+          llvm::ArrayRef<RuntimeSymbol> runtimeSymbols = {},
+          const JitTarget &target = JitTarget());
+
+  bool isCuda() const { return cuda; }
 
   llvm::ArrayRef<TensorSignature> getInputs() const { return inputs; }
   llvm::ArrayRef<TensorSignature> getOutputs() const { return outputs; }
@@ -82,6 +95,7 @@ private:
   std::vector<TensorSignature> inputs;
   std::vector<TensorSignature> outputs;
   double compileSeconds = 0;
+  bool cuda = false;
 };
 
 } // namespace mlir::fxp

@@ -15,6 +15,8 @@
 //
 // Plain C ABI, no MLIR or LLVM dependency: linked into `quant` for the JIT
 // and into the shared libraries `quant compile --target=cuda` writes.
+// FXP_CUDA_DRIVER, when set, is the driver library to open instead of
+// libcuda.so.1.
 //
 //===----------------------------------------------------------------------===//
 
