@@ -15,4 +15,17 @@ config.environment["PATH"] = os.pathsep.join(
     [config.fxp_tools_dir, config.llvm_tools_dir, config.environment.get("PATH", "")])
 if config.ptxas and os.path.exists(config.ptxas):
     config.available_features.add("ptxas")
+    config.substitutions.append(("%ptxas", config.ptxas))
+# A usable NVIDIA GPU: the driver library loads and reports a device.
+def _has_cuda_gpu():
+    import ctypes
+    try:
+        cuda = ctypes.CDLL("libcuda.so.1")
+    except OSError:
+        return False
+    count = ctypes.c_int(0)
+    return cuda.cuInit(0) == 0 and cuda.cuDeviceGetCount(ctypes.byref(count)) == 0 \
+        and count.value > 0
+if _has_cuda_gpu():
+    config.available_features.add("cuda-gpu")
 config.substitutions.append(("%python", "/usr/bin/python3"))

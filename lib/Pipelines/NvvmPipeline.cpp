@@ -24,10 +24,12 @@ using namespace mlir;
 
 void fxp::buildLowerToNvvmPipeline(OpPassManager &pm,
                                    const LowerToNvvmOptions &options) {
-  // Integer linalg on tensors, element-wise chains fused.
+  // Integer linalg on tensors. No linalg-fuse-elementwise-ops: its reshape
+  // propagation folds collapse_shape into matmuls (which then are no longer
+  // tensor-core GEMMs) and fuses epilogues into reductions;
+  // fxp-linalg-to-gpu fuses the epilogues it needs itself.
   pm.addPass(fxp::createConvertFxpToArith());
   pm.addPass(createCanonicalizerPass());
-  pm.addNestedPass<func::FuncOp>(createLinalgElementwiseOpFusionPass());
 
   // Buffers; fxp-gpu-device-buffers frees them, so no deallocation
   // pipeline.

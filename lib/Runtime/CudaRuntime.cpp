@@ -90,6 +90,29 @@ State &state() {
   return s;
 }
 
+/// The driver's text for `r`, or fxp's for the codes a stub or broken
+/// driver cannot name.
+std::string describe(CUresult r) {
+  const char *text = nullptr;
+  if (state().d.cuGetErrorString &&
+      state().d.cuGetErrorString(r, &text) == kSuccess && text)
+    return text;
+  switch (r) {
+  case 2:
+    return "out of memory (CUDA_ERROR_OUT_OF_MEMORY)";
+  case 34:
+    return "CUDA_ERROR_STUB_LIBRARY: this libcuda is the toolkit's link "
+           "stub, not a driver";
+  case 35:
+    return "CUDA_ERROR_INSUFFICIENT_DRIVER: the driver is older than the "
+           "runtime needs";
+  case 100:
+    return "no CUDA-capable device (CUDA_ERROR_NO_DEVICE)";
+  default:
+    return "CUDA error " + std::to_string(r);
+  }
+}
+
 void record(const std::string &message) {
   State &s = state();
   if (s.error.empty()) {
@@ -157,10 +180,7 @@ bool probe() {
     return false;
   }
   auto fail = [&](const char *what, CUresult r) {
-    const char *text = nullptr;
-    d.cuGetErrorString(r, &text);
-    s.probeError = std::string(what) + " failed: " +
-                   (text ? text : "error " + std::to_string(r));
+    s.probeError = std::string(what) + " failed: " + describe(r);
     return false;
   };
   if (CUresult r = d.cuInit(0); r != kSuccess)
@@ -198,10 +218,7 @@ bool enter() {
 bool check(CUresult r, const char *what) {
   if (r == kSuccess)
     return true;
-  const char *text = nullptr;
-  state().d.cuGetErrorString(r, &text);
-  record(std::string(what) + " failed: " +
-         (text ? text : "error " + std::to_string(r)));
+  record(std::string(what) + " failed: " + describe(r));
   return false;
 }
 

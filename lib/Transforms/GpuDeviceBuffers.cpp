@@ -154,7 +154,7 @@ struct GpuAlignSharedMemoryPass
       emitError(getOperation().getLoc())
           << "fxp-gpu-align-shared-memory: alignment must be a power of two, "
              "got "
-          << alignment;
+          << static_cast<int64_t>(alignment);
       return signalPassFailure();
     }
     gpu::GPUFuncOp func = getOperation();

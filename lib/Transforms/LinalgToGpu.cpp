@@ -267,7 +267,7 @@ struct LinalgToGpuPass
     if (blockSize <= 0 || blockSize > 1024) {
       emitError(getOperation().getLoc())
           << "fxp-linalg-to-gpu: block-size must be in [1, 1024], got "
-          << blockSize;
+          << static_cast<int64_t>(blockSize);
       return signalPassFailure();
     }
 
@@ -300,9 +300,9 @@ struct LinalgToGpuPass
     // Contractions first: they absorb their fills and epilogues.
     DenseSet<Operation *> erased;
     if (tensorCores) {
-      for (linalg::LinalgOp op : ops) {
-        lowerContraction(op, erased);
-      }
+      for (linalg::LinalgOp op : ops)
+        if (!erased.contains(op))
+          lowerContraction(op, erased);
     }
     for (linalg::LinalgOp op : ops) {
       if (erased.contains(op))
