@@ -192,9 +192,12 @@ int mlir::fxp::driver::compileMain(int argc, char **argv) {
     return fail("--emit=ptx needs --target=cuda");
 
   llvm::StringRef parent = llvm::sys::path::parent_path(outputPath.getValue());
-  if (!parent.empty())
+  if (!parent.empty()) {
     if (std::error_code ec = llvm::sys::fs::create_directories(parent))
       return fail("cannot create " + parent + ": " + ec.message());
+    if (!llvm::sys::fs::is_directory(parent))
+      return fail("cannot create " + parent + ": a file of that name exists");
+  }
 
   MLIRContext context;
   DialectRegistry registry;
@@ -222,14 +225,14 @@ int mlir::fxp::driver::compileMain(int argc, char **argv) {
     auto parsed = LowerToNvvmOptions::createFromString(options);
     if (!parsed)
       return fail("invalid --gpu-options '" + gpuOptions + "'");
-    if (parsed->format != "isa") {
+    if (parsed->format != LowerToNvvmOptions::BinaryFormat::Isa) {
       std::string ptxas = parsed->toolkit + "/bin/ptxas";
-      if (!llvm::sys::fs::can_execute(ptxas) &&
-          !llvm::sys::findProgramByName("ptxas"))
-        return fail("format=" + parsed->format + " needs ptxas, found "
-                    "neither " + ptxas + " nor ptxas on PATH; install the "
-                    "CUDA toolkit or pass --gpu-options=format=isa (PTX, "
-                    "JIT-compiled by the driver)");
+      if (!llvm::sys::fs::can_execute(ptxas))
+        return fail("format=" + parsed->getFormatName() + " needs ptxas, "
+                    "which is not at " + ptxas + "; install the CUDA "
+                    "toolkit, pass --gpu-options=toolkit=DIR, or "
+                    "--gpu-options=format=isa (PTX, JIT-compiled by the "
+                    "driver)");
     }
     buildLowerToNvvmPipeline(pm, *parsed);
   } else {

@@ -55,6 +55,9 @@ void fxp::buildLowerToNvvmPipeline(OpPassManager &pm,
   // constants out of gpu.launch (not isolated from above) into kernel
   // arguments.
   pm.addPass(createLowerAffinePass());
+  // Constants and index computations move into the kernels (static sizes
+  // stay immediates instead of kernel parameters).
+  pm.addNestedPass<func::FuncOp>(createGpuLaunchSinkIndexComputationsPass());
   pm.addPass(createGpuKernelOutliningPass());
   pm.addPass(fxp::createGpuMergeModules());
   pm.addPass(createCanonicalizerPass());
@@ -95,7 +98,7 @@ void fxp::buildLowerToNvvmPipeline(OpPassManager &pm,
   pm.addPass(createCSEPass());
 
   GpuModuleToBinaryPassOptions binary;
-  binary.compilationTarget = options.format;
+  binary.compilationTarget = options.getFormatName();
   binary.toolkitPath = options.toolkit;
   pm.addPass(createGpuModuleToBinaryPass(binary));
 }

@@ -58,13 +58,30 @@ struct LowerToNvvmOptions : public PassPipelineOptions<LowerToNvvmOptions> {
   PassOptions::Option<int> optLevel{
       *this, "opt-level", llvm::cl::desc("NVVM optimization level (0-3)"),
       llvm::cl::init(3)};
-  PassOptions::Option<std::string> format{
+  enum class BinaryFormat { Isa, Bin, Fatbin };
+  PassOptions::Option<BinaryFormat> format{
       *this, "format",
-      llvm::cl::desc("What gpu-module-to-binary embeds: isa (PTX text, no "
-                     "ptxas needed; JIT-compiled by the driver at load), bin "
-                     "(cubin, needs ptxas) or fatbin (cubin + PTX, needs "
-                     "ptxas and fatbinary)"),
-      llvm::cl::init("fatbin")};
+      llvm::cl::desc("What gpu-module-to-binary embeds"),
+      llvm::cl::init(BinaryFormat::Fatbin),
+      llvm::cl::values(
+          clEnumValN(BinaryFormat::Isa, "isa",
+                     "PTX text (no ptxas needed; JIT-compiled by the driver "
+                     "when loaded)"),
+          clEnumValN(BinaryFormat::Bin, "bin", "cubin (needs ptxas)"),
+          clEnumValN(BinaryFormat::Fatbin, "fatbin",
+                     "cubin + PTX (needs ptxas and fatbinary)"))};
+  /// The name gpu-module-to-binary takes for `format`.
+  std::string getFormatName() const {
+    switch (format) {
+    case BinaryFormat::Isa:
+      return "isa";
+    case BinaryFormat::Bin:
+      return "bin";
+    case BinaryFormat::Fatbin:
+      return "fatbin";
+    }
+    return "fatbin";
+  }
   PassOptions::Option<std::string> toolkit{
       *this, "toolkit",
       llvm::cl::desc("CUDA toolkit holding ptxas/fatbinary (else CUDA_HOME "
