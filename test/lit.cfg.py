@@ -28,4 +28,10 @@ def _has_cuda_gpu():
         and count.value > 0
 if _has_cuda_gpu():
     config.available_features.add("cuda-gpu")
+# The toolkit's link stub of libcuda: a driver library that loads but is no
+# driver (reaches the runtime's driver-error path without a GPU).
+_stub = "/usr/local/cuda/lib64/stubs/libcuda.so"
+if os.path.exists(_stub):
+    config.available_features.add("cuda-stub")
+    config.substitutions.append(("%cuda_stub", _stub))
 config.substitutions.append(("%python", "/usr/bin/python3"))

@@ -268,6 +268,15 @@ int mlir::fxp::driver::compileMain(int argc, char **argv) {
       translateModuleToLLVMIR(*module, llvmContext);
   if (!llvmModule)
     return fail("translating @" + entry + " to LLVM IR failed");
+  // Only the C interface leaves the library: the lowered @main would be
+  // interposed by a program's own main() otherwise.
+  for (llvm::Function &fn : *llvmModule)
+    if (!fn.isDeclaration() && !fn.getName().starts_with("_mlir_ciface_"))
+      fn.setVisibility(llvm::GlobalValue::HiddenVisibility);
+  for (llvm::GlobalVariable &global : llvmModule->globals())
+    if (!global.isDeclaration() && !global.hasLocalLinkage() &&
+        !global.getName().starts_with("llvm."))
+      global.setVisibility(llvm::GlobalValue::HiddenVisibility);
   if (emit == "llvm") {
     std::string text;
     llvm::raw_string_ostream os(text);

@@ -24,7 +24,9 @@
 // CHECK: } fxp_main_out0_t;  /* result #0: tensor<?x5xf32> */
 // CHECK: void _mlir_ciface_main(fxp_main_out0_t *result, fxp_main_in0_t *in0);
 // CHECK-NOT: fxpCuda
+// SYMS-NOT: T main
 // SYMS: T _mlir_ciface_main
+// SYMS-NOT: T main
 // UNDEF-NOT: memrefCopy
 // UNDEF-NOT: mgpu
 // LLVM: define void @_mlir_ciface_main(ptr
