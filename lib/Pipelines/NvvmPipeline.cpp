@@ -48,7 +48,9 @@ void fxp::buildLowerToNvvmPipeline(OpPassManager &pm,
   kernels.tileK = options.tileK;
   kernels.blockSize = options.blockSize;
   pm.addNestedPass<func::FuncOp>(fxp::createLinalgToGpu(kernels));
-  pm.addNestedPass<func::FuncOp>(fxp::createGpuDeviceBuffers());
+  GpuDeviceBuffersOptions buffers;
+  buffers.deviceArguments = options.deviceArguments;
+  pm.addNestedPass<func::FuncOp>(fxp::createGpuDeviceBuffers(buffers));
   if (options.emitCInterface)
     pm.addNestedPass<func::FuncOp>(LLVM::createLLVMRequestCWrappersPass());
   // No canonicalization before outlining: it would hoist the kernels'

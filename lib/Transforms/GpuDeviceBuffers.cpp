@@ -51,6 +51,7 @@ Value copyToDevice(OpBuilder &b, Location loc, Value host) {
 
 struct GpuDeviceBuffersPass
     : public fxp::impl::GpuDeviceBuffersBase<GpuDeviceBuffersPass> {
+  using Base::Base;
   void runOnOperation() override {
     func::FuncOp func = getOperation();
     if (func.isExternal() ||
@@ -74,7 +75,8 @@ struct GpuDeviceBuffersPass
     SmallVector<Value> device;
     OpBuilder b(&entry, entry.begin());
     for (BlockArgument arg : entry.getArguments()) {
-      if (!isa<MemRefType>(arg.getType()) || arg.use_empty())
+      if (!isa<MemRefType>(arg.getType()) || arg.use_empty() ||
+          deviceArguments)
         continue;
       needIdentity(func.getLoc(), arg.getType(), "a memref argument");
       device.push_back(copyToDevice(b, func.getLoc(), arg));

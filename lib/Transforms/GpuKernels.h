@@ -48,6 +48,10 @@ struct GemmKernel {
   Value m, n, k; // problem sizes (index)
   GemmLoad loadA, loadB;
   GemmStore store;
+  /// When set: A (rows x K) or B (columns x K) as a 2-D buffer whose rows
+  /// are contiguous, 16-byte aligned (K a multiple of 16, zero offset):
+  /// tiles are staged with 16-byte vector loads instead of loadA/loadB.
+  Value rowsA, rowsB;
 };
 void buildTensorCoreGemm(ImplicitLocOpBuilder &b, const GemmKernel &gemm,
                          const GemmTiles &tiles);
@@ -58,11 +62,13 @@ void buildTensorCoreGemm(ImplicitLocOpBuilder &b, const GemmKernel &gemm,
 struct GemmView {
   Value m, n, k;
   GemmLoad loadA, loadB;
+  Value rowsA, rowsB; // see GemmKernel
   std::function<SmallVector<Value>(ImplicitLocOpBuilder &, Value m, Value n)>
       outputPoint;
 };
 
-/// Returns the GEMM view of `op` (i8 x i8 -> i32 matmul, or NCHW/FCHW conv
+/// Returns the GEMM view of `op` (i8 x i8 -> i32 matmul, with B as K x N or
+/// transposed as N x K, or NCHW/FCHW conv
 /// as an implicit GEMM: M = batch*OH*OW, N = F, K = C*KH*KW) or failure when
 /// the op is not of that form. Emits host-side size computations at `b`.
 FailureOr<GemmView> gemmViewOf(ImplicitLocOpBuilder &b, linalg::LinalgOp op);

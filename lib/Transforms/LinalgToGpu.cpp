@@ -336,7 +336,8 @@ struct LinalgToGpuPass
     if (failed(view))
       return false;
 
-    GemmKernel gemm{view->m, view->n, view->k, view->loadA, view->loadB, {}};
+    GemmKernel gemm{view->m,     view->n,     view->k,    view->loadA,
+                    view->loadB, {},          view->rowsA, view->rowsB};
     auto outputPoint = view->outputPoint;
     if (epi.consumer) {
       linalg::LinalgOp consumer = epi.consumer;

@@ -58,30 +58,53 @@ Value both(ImplicitLocOpBuilder &b, Value x, Value y) {
 
 /// Copies a rows x tileK slab of A (or B) into shared memory, zero outside
 /// the problem: every thread of the block walks the slab with stride
-/// kThreads so that consecutive threads read consecutive k.
+/// kThreads so that consecutive threads read consecutive k. With `rowMajor`
+/// (a 2-D buffer of contiguous, 16-byte aligned rows) each step moves 16
+/// bytes with one vector load.
 void stageTile(ImplicitLocOpBuilder &b, Value smem, int64_t rows,
                int64_t tileK, Value tid, Value rowBase, Value rowLimit,
-               Value k0, Value kLimit, const GemmLoad &load) {
-  auto loop = scf::ForOp::create(b, tid, cst(b, rows * tileK), cst(b, kThreads));
+               Value k0, Value kLimit, const GemmLoad &load, Value rowMajor) {
+  constexpr int64_t kVector = 16;
+  bool vectorized = rowMajor && tileK % kVector == 0;
+  int64_t width = vectorized ? kVector : 1;
+  int64_t perRow = tileK / width;
+  auto loop =
+      scf::ForOp::create(b, tid, cst(b, rows * perRow), cst(b, kThreads));
   OpBuilder::InsertionGuard guard(b);
   b.setInsertionPointToStart(loop.getBody());
   Value e = loop.getInductionVar();
-  Value r = divu(b, e, cst(b, tileK));
-  Value c = remu(b, e, cst(b, tileK));
+  Value r = divu(b, e, cst(b, perRow));
+  Value c = mul(b, remu(b, e, cst(b, perRow)), width);
   Value row = add(b, rowBase, r);
   Value k = add(b, k0, c);
+  // With K a multiple of 16 and k too, k < K means k + 16 <= K.
   Value inBounds = both(b, ult(b, row, rowLimit), ult(b, k, kLimit));
   Type i8 = b.getI8Type();
-  auto guarded = scf::IfOp::create(b, TypeRange{i8}, inBounds,
+  Type type = i8;
+  if (vectorized)
+    type = VectorType::get({kVector}, i8);
+  auto guarded = scf::IfOp::create(b, TypeRange{type}, inBounds,
                                    /*withElseRegion=*/true);
   {
     OpBuilder::InsertionGuard g(b);
     b.setInsertionPointToStart(guarded.thenBlock());
-    scf::YieldOp::create(b, load(b, row, k));
+    if (vectorized)
+      scf::YieldOp::create(
+          b, vector::LoadOp::create(b, cast<VectorType>(type), rowMajor,
+                                    ValueRange{row, k}, /*nontemporal=*/false,
+                                    llvm::MaybeAlign(kVector))
+                 .getResult());
+    else
+      scf::YieldOp::create(b, load(b, row, k));
     b.setInsertionPointToStart(guarded.elseBlock());
-    scf::YieldOp::create(b, arith::ConstantIntOp::create(b, i8, 0).getResult());
+    scf::YieldOp::create(
+        b, arith::ConstantOp::create(b, type, b.getZeroAttr(type)).getResult());
   }
-  memref::StoreOp::create(b, guarded.getResult(0), smem, ValueRange{r, c});
+  if (vectorized)
+    vector::StoreOp::create(b, guarded.getResult(0), smem, ValueRange{r, c},
+                            /*nontemporal=*/false, llvm::MaybeAlign(kVector));
+  else
+    memref::StoreOp::create(b, guarded.getResult(0), smem, ValueRange{r, c});
 }
 
 } // namespace
@@ -159,9 +182,9 @@ void mlir::fxp::gpu_kernels::buildTensorCoreGemm(ImplicitLocOpBuilder &b,
     b.setInsertionPointToStart(kLoop.getBody());
     Value k0 = kLoop.getInductionVar();
     stageTile(b, sA, tiles.tileM, tiles.tileK, tid, bm0, gemm.m, k0, gemm.k,
-              gemm.loadA);
+              gemm.loadA, gemm.rowsA);
     stageTile(b, sB, tiles.tileN, tiles.tileK, tid, bn0, gemm.n, k0, gemm.k,
-              gemm.loadB);
+              gemm.loadB, gemm.rowsB);
     gpu::BarrierOp::create(b);
     SmallVector<Value> acc(kLoop.getRegionIterArgs());
     for (int64_t kk = 0; kk < tiles.tileK; kk += kMmaK) {
@@ -224,6 +247,23 @@ static bool isIntegerOf(Value v, unsigned width) {
   return type && type.getElementType().isSignlessInteger(width);
 }
 
+/// A buffer whose rows (all dimensions but the first, flattened) are
+/// contiguous and 16-byte aligned: identity layout, static inner size a
+/// multiple of 16. Buffers are device allocations (256-byte aligned) or
+/// views at offset zero.
+static bool hasAlignedRows(Value v) {
+  auto type = dyn_cast<MemRefType>(v.getType());
+  if (!type || !type.getLayout().isIdentity() || type.getRank() < 2)
+    return false;
+  int64_t inner = 1;
+  for (int64_t d = 1; d < type.getRank(); ++d) {
+    if (type.isDynamicDim(d))
+      return false;
+    inner *= type.getDimSize(d);
+  }
+  return inner % 16 == 0;
+}
+
 static Value dimOf(ImplicitLocOpBuilder &b, Value memref, int64_t d) {
   auto type = cast<MemRefType>(memref.getType());
   if (!type.isDynamicDim(d))
@@ -245,22 +285,36 @@ mlir::fxp::gpu_kernels::gemmViewOf(ImplicitLocOpBuilder &b,
 
   GemmView view;
   if (auto matmul = dyn_cast<linalg::MatmulOp>(op.getOperation())) {
+    MLIRContext *ctx = b.getContext();
+    AffineExpr d0, d1, d2;
+    bindDims(ctx, d0, d1, d2);
+    auto transposedB = SmallVector<AffineMap>{
+        AffineMap::get(3, 0, {d0, d2}, ctx), AffineMap::get(3, 0, {d1, d2}, ctx),
+        AffineMap::get(3, 0, {d0, d1}, ctx)};
+    SmallVector<AffineMap> maps = matmul.getIndexingMapsArray();
+    bool plain = maps == linalg::MatmulOp::getDefaultIndexingMaps(ctx);
+    bool transposed = maps == transposedB;
     if (matmul.getCast() != linalg::TypeFn::cast_signed ||
-        matmul.getIndexingMapsArray() !=
-            linalg::MatmulOp::getDefaultIndexingMaps(b.getContext()))
+        (!plain && !transposed))
       return failure();
     view.m = dimOf(b, lhs, 0);
     view.k = dimOf(b, lhs, 1);
-    view.n = dimOf(b, rhs, 1);
+    view.n = dimOf(b, rhs, transposed ? 0 : 1);
     view.loadA = [lhs](ImplicitLocOpBuilder &b, Value m, Value k) -> Value {
       return memref::LoadOp::create(b, lhs, ValueRange{m, k});
     };
-    view.loadB = [rhs](ImplicitLocOpBuilder &b, Value n, Value k) -> Value {
-      return memref::LoadOp::create(b, rhs, ValueRange{k, n});
+    view.loadB = [rhs, transposed](ImplicitLocOpBuilder &b, Value n,
+                                   Value k) -> Value {
+      return memref::LoadOp::create(
+          b, rhs, transposed ? ValueRange{n, k} : ValueRange{k, n});
     };
     view.outputPoint = [](ImplicitLocOpBuilder &, Value m, Value n) {
       return SmallVector<Value>{m, n};
     };
+    if (hasAlignedRows(lhs))
+      view.rowsA = lhs;
+    if (transposed && hasAlignedRows(rhs))
+      view.rowsB = rhs;
     return view;
   }
 
@@ -300,5 +354,10 @@ mlir::fxp::gpu_kernels::gemmViewOf(ImplicitLocOpBuilder &b,
     auto [batch, y, x] = splitM(b, m);
     return SmallVector<Value>{batch, n, y, x};
   };
+  // The filter is F x (C*KH*KW) with contiguous rows: stage it with vector
+  // loads through a 2-D view.
+  if (hasAlignedRows(rhs))
+    view.rowsB = memref::CollapseShapeOp::create(
+        b, rhs, ArrayRef<ReassociationIndices>{{0}, {1, 2, 3}});
   return view;
 }

@@ -1,6 +1,7 @@
 // fxp-gpu-device-buffers: kernels touch device memory only; the function
 // keeps its host interface.
 // RUN: quant-opt %s --fxp-gpu-device-buffers --split-input-file | FileCheck %s
+// RUN: quant-opt %s --fxp-gpu-device-buffers=device-arguments --split-input-file | FileCheck %s --check-prefix=DEVARGS
 
 memref.global "private" constant @weights : memref<4xi8> = dense<[1, 2, 3, 4]>
 
@@ -26,6 +27,14 @@ memref.global "private" constant @weights : memref<4xi8> = dense<[1, 2, 3, 4]>
 // CHECK-DAG: gpu.dealloc %[[DG]]
 // CHECK-DAG: gpu.dealloc %[[OUT]]
 // CHECK: return %[[HOST]]
+// Device arguments are used in place.
+// DEVARGS-LABEL: func.func @model
+// DEVARGS-SAME: (%[[X:.+]]: memref<?x4xi8>)
+// DEVARGS-NOT: gpu.memcpy %{{.*}}, %[[X]]
+// DEVARGS: gpu.launch
+// DEVARGS: memref.load %[[X]]
+// DEVARGS-NOT: gpu.dealloc %[[X]]
+// DEVARGS: return
 func.func @model(%x: memref<?x4xi8>) -> memref<?x4xi8> {
   %c0 = arith.constant 0 : index
   %c1 = arith.constant 1 : index

@@ -108,6 +108,11 @@ struct LowerToNvvmOptions : public PassPipelineOptions<LowerToNvvmOptions> {
       *this, "emit-c-interface",
       llvm::cl::desc("Give every public function a C interface wrapper"),
       llvm::cl::init(true)};
+  PassOptions::Option<bool> deviceArguments{
+      *this, "device-arguments",
+      llvm::cl::desc("Memref arguments are device buffers (no copies in); "
+                     "see fxp-gpu-device-buffers"),
+      llvm::cl::init(false)};
 };
 
 /// Tensors -> host LLVM dialect + embedded GPU binary: convert-fxp-to-arith,

@@ -141,7 +141,16 @@ def GpuDeviceBuffers : Pass<"fxp-gpu-device-buffers", "::mlir::func::FuncOp"> {
     synchronous; `gpu-async-region` makes them asynchronous on one stream.
     Returned memrefs must have an identity layout, and the function must
     not read or write buffer contents outside kernels: both are diagnosed.
+
+    With `device-arguments`, memref arguments are taken to be device
+    buffers already (16-byte aligned, as from `cuMemAlloc`): they are used
+    in place, not copied. Benchmarks and embedders that keep data on the GPU
+    call such functions with device pointers.
   }];
+  let options = [
+    Option<"deviceArguments", "device-arguments", "bool", /*default=*/"false",
+           "Memref arguments are device buffers: no copies in">,
+  ];
   let dependentDialects = ["::mlir::gpu::GPUDialect",
                            "::mlir::memref::MemRefDialect"];
 }
