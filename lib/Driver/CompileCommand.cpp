@@ -88,12 +88,20 @@ static llvm::Expected<std::string> makeHeader(func::FuncOp func, bool cuda,
         "offset and release them with free(allocated). */\n";
   auto describe = [&](Type type, const std::string &name,
                       const std::string &what) -> llvm::Error {
-    auto tensor = dyn_cast<RankedTensorType>(type);
+    // Ranked tensors, and memrefs with an identity layout (device buffers
+    // of kernels compiled with device-arguments, say).
+    auto tensor = dyn_cast<ShapedType>(type);
+    if (auto memref = dyn_cast<MemRefType>(type);
+        memref && !memref.getLayout().isIdentity())
+      tensor = nullptr;
+    if (tensor && !tensor.hasRank())
+      tensor = nullptr;
     std::string element = tensor ? cTypeOf(tensor.getElementType()) : "";
     if (element.empty())
       return llvm::createStringError(
           llvm::formatv("@{0}: {1} has type {2}, which has no C descriptor "
-                        "(ranked tensors of f32/f64/i1/i8/i16/i32/i64 only)",
+                        "(ranked tensors or identity-layout memrefs of "
+                        "f32/f64/i1/i8/i16/i32/i64 only)",
                         func.getName(), what, type)
               .str());
     os << "typedef struct {\n  " << element << " *allocated;\n  " << element
@@ -104,15 +112,27 @@ static llvm::Expected<std::string> makeHeader(func::FuncOp func, bool cuda,
   };
   FunctionType type = func.getFunctionType();
   std::string prefix = "fxp_" + func.getName().str();
-  for (auto [i, t] : llvm::enumerate(type.getInputs()))
+  // Scalar arguments are passed by value.
+  auto scalarOf = [](Type t) -> std::string {
+    if (t.isIndex())
+      return "int64_t";
+    if (t.isIntOrFloat())
+      return cTypeOf(t);
+    return "";
+  };
+  for (auto [i, t] : llvm::enumerate(type.getInputs())) {
+    if (!scalarOf(t).empty())
+      continue;
     if (auto error = describe(t, prefix + "_in" + std::to_string(i) + "_t",
                               "argument #" + std::to_string(i)))
       return std::move(error);
+  }
   for (auto [i, t] : llvm::enumerate(type.getResults()))
     if (auto error = describe(t, prefix + "_out" + std::to_string(i) + "_t",
                               "result #" + std::to_string(i)))
       return std::move(error);
   std::string resultType = prefix + "_out0_t";
+  bool noResult = type.getNumResults() == 0;
   if (type.getNumResults() > 1) {
     os << "typedef struct {\n";
     for (unsigned i = 0; i < type.getNumResults(); ++i)
@@ -120,12 +140,20 @@ static llvm::Expected<std::string> makeHeader(func::FuncOp func, bool cuda,
     os << "} " << prefix << "_results_t;\n\n";
     resultType = prefix + "_results_t";
   }
-  os << "/* Runs @" << func.getName() << "; writes the result descriptor"
+  os << "/* Runs @" << func.getName()
+     << (noResult ? "" : "; writes the result descriptor")
      << (type.getNumResults() > 1 ? "s" : "") << ". */\n"
-     << "void _mlir_ciface_" << func.getName() << "(" << resultType
-     << " *result";
-  for (unsigned i = 0; i < type.getNumInputs(); ++i)
-    os << ", " << prefix << "_in" << i << "_t *in" << i;
+     << "void _mlir_ciface_" << func.getName() << "(";
+  if (!noResult)
+    os << resultType << " *result";
+  for (unsigned i = 0; i < type.getNumInputs(); ++i) {
+    os << (i || !noResult ? ", " : "");
+    std::string scalar = scalarOf(type.getInput(i));
+    if (!scalar.empty())
+      os << scalar << " in" << i;
+    else
+      os << prefix << "_in" << i << "_t *in" << i;
+  }
   os << ");\n\n";
   if (cuda)
     os << "/* GPU state (fxp's CUDA runtime, linked in): whether device 0 "

@@ -210,47 +210,52 @@ bool isZeroFill(linalg::FillOp fill) {
   return matchPattern(fill.getInputs()[0], m_Zero());
 }
 
-/// Finds the zero fill before and the fusable consumer after `op` of the
-/// accumulator buffer `acc`, which nothing else may touch.
+/// Nothing between `from` and `to` (same block) touches memory, except
+/// allocations.
+bool quietBetween(Operation *from, Operation *to) {
+  for (Operation *o = from->getNextNode(); o && o != to; o = o->getNextNode())
+    if (!isMemoryEffectFree(o) && !isa<memref::AllocOp>(o))
+      return false;
+  return true;
+}
+
+/// Finds the zero fill of the accumulator `acc` right before `op` (the
+/// kernel then starts from zero and the fill is dead), and, for a buffer
+/// allocated here that nothing else touches, the fusable element-wise
+/// consumer after `op`.
 Epilogue findEpilogue(linalg::LinalgOp op, Value acc, bool fuse) {
   Epilogue found;
-  if (!acc.getDefiningOp<memref::AllocOp>())
+  for (OpOperand &use : acc.getUses()) {
+    auto fill = dyn_cast<linalg::FillOp>(use.getOwner());
+    if (fill && isZeroFill(fill) && fill->getBlock() == op->getBlock() &&
+        fill->isBeforeInBlock(op) && quietBetween(fill, op))
+      found.zeroFill = fill;
+  }
+  if (!found.zeroFill || !fuse || !acc.getDefiningOp<memref::AllocOp>())
     return found;
   for (OpOperand &use : acc.getUses()) {
     Operation *user = use.getOwner();
-    if (user == op.getOperation() || isa<memref::DeallocOp>(user))
+    if (user == op.getOperation() || user == found.zeroFill.getOperation() ||
+        isa<memref::DeallocOp>(user))
       continue;
-    auto fill = dyn_cast<linalg::FillOp>(user);
-    if (fill && isZeroFill(fill) && fill->getBlock() == op->getBlock() &&
-        fill->isBeforeInBlock(op) && !found.zeroFill) {
-      found.zeroFill = fill;
-      continue;
-    }
     auto generic = dyn_cast<linalg::GenericOp>(user);
-    if (fuse && generic && !found.consumer && generic.isDpsInput(&use) &&
+    if (generic && !found.consumer && generic.isDpsInput(&use) &&
         generic.getNumReductionLoops() == 0 &&
         generic->getBlock() == op->getBlock() &&
         op->isBeforeInBlock(generic) &&
         generic.getMatchingIndexingMap(&use).isIdentity() &&
-        generic.getNumLoops() ==
-            cast<MemRefType>(acc.getType()).getRank()) {
-      // The kernel replaces the consumer, so nothing between the two may
-      // write memory.
-      bool quiet = true;
-      for (Operation *o = op->getNextNode(); o != generic.getOperation();
-           o = o->getNextNode())
-        if (!isMemoryEffectFree(o) && !isa<memref::AllocOp>(o))
-          quiet = false;
-      if (!quiet)
-        return Epilogue();
+        generic.getNumLoops() == cast<MemRefType>(acc.getType()).getRank() &&
+        // The kernel replaces the consumer: nothing in between may touch
+        // memory.
+        quietBetween(op, generic)) {
       found.consumer = generic;
       found.consumerOperand = use.getOperandNumber();
       continue;
     }
-    return Epilogue();
-  }
-  if (!found.zeroFill)
+    // Another reader or writer: the accumulator must be materialized.
     found.consumer = nullptr;
+    return found;
+  }
   return found;
 }
 

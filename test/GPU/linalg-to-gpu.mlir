@@ -110,3 +110,27 @@ func.func @wide_matmul(%a: memref<8x16xi16>, %b: memref<16x4xi16>, %c: memref<8x
   linalg.matmul ins(%a, %b : memref<8x16xi16>, memref<16x4xi16>) outs(%c : memref<8x4xi64>)
   return
 }
+
+// -----
+
+// A zero fill right before the GEMM is dead even when the accumulator is a
+// function argument (no fusion then): the kernel starts from zero and
+// stores without reading C. B given as N x K (transposed) with K a multiple
+// of 16: both operands are staged with 16-byte vector loads.
+// CHECK-LABEL: func.func @transposed_b
+// CHECK-NOT: linalg.fill
+// CHECK: gpu.launch
+// CHECK: vector.load %{{.*}} {alignment = 16 : i64} : memref<128x64xi8>, vector<16xi8>
+// CHECK: vector.store %{{.*}} {alignment = 16 : i64} : memref<64x32xi8, #gpu.address_space<workgroup>>, vector<16xi8>
+// CHECK: vector.load %{{.*}} {alignment = 16 : i64} : memref<96x64xi8>, vector<16xi8>
+// CHECK-COUNT-8: nvgpu.mma.sync
+// CHECK-NOT: memref.load %{{.*}} : memref<128x96xi32>
+// CHECK: memref.store %{{.*}} : memref<128x96xi32>
+// CHECK-NOT: fxp.kernel = "pointwise"
+func.func @transposed_b(%a: memref<128x64xi8>, %b: memref<96x64xi8>, %c: memref<128x96xi32>) {
+  %z = arith.constant 0 : i32
+  linalg.fill ins(%z : i32) outs(%c : memref<128x96xi32>)
+  linalg.matmul indexing_maps = [affine_map<(d0, d1, d2) -> (d0, d2)>, affine_map<(d0, d1, d2) -> (d1, d2)>, affine_map<(d0, d1, d2) -> (d0, d1)>]
+    ins(%a, %b : memref<128x64xi8>, memref<96x64xi8>) outs(%c : memref<128x96xi32>)
+  return
+}
