@@ -30,6 +30,10 @@ constexpr int64_t kWarp = 32;
 constexpr int64_t kWarpsM = 2, kWarpsN = 2;
 constexpr int64_t kThreads = kWarp * kWarpsM * kWarpsN;
 constexpr int64_t kMmaM = 16, kMmaN = 8, kMmaK = 32;
+// Shared-memory rows are tileK + 16 bytes apart: the eight 16-byte rows an
+// ldmatrix phase reads then fall into distinct banks (row stride 48 or 80
+// bytes, ...) instead of sharing them (32 or 64 bytes).
+constexpr int64_t kSmemPad = 16;
 
 Value cst(ImplicitLocOpBuilder &b, int64_t v) {
   return arith::ConstantIndexOp::create(b, v);
@@ -56,55 +60,92 @@ Value both(ImplicitLocOpBuilder &b, Value x, Value y) {
   return arith::AndIOp::create(b, x, y);
 }
 
-/// Copies a rows x tileK slab of A (or B) into shared memory, zero outside
-/// the problem: every thread of the block walks the slab with stride
-/// kThreads so that consecutive threads read consecutive k. With `rowMajor`
-/// (a 2-D buffer of contiguous, 16-byte aligned rows) each step moves 16
-/// bytes with one vector load.
-void stageTile(ImplicitLocOpBuilder &b, Value smem, int64_t rows,
-               int64_t tileK, Value tid, Value rowBase, Value rowLimit,
-               Value k0, Value kLimit, const GemmLoad &load, Value rowMajor) {
-  constexpr int64_t kVector = 16;
-  bool vectorized = rowMajor && tileK % kVector == 0;
-  int64_t width = vectorized ? kVector : 1;
-  int64_t perRow = tileK / width;
-  auto loop =
-      scf::ForOp::create(b, tid, cst(b, rows * perRow), cst(b, kThreads));
-  OpBuilder::InsertionGuard guard(b);
-  b.setInsertionPointToStart(loop.getBody());
-  Value e = loop.getInductionVar();
-  Value r = divu(b, e, cst(b, perRow));
-  Value c = mul(b, remu(b, e, cst(b, perRow)), width);
-  Value row = add(b, rowBase, r);
-  Value k = add(b, k0, c);
-  // With K a multiple of 16 and k too, k < K means k + 16 <= K.
-  Value inBounds = both(b, ult(b, row, rowLimit), ult(b, k, kLimit));
-  Type i8 = b.getI8Type();
-  Type type = i8;
-  if (vectorized)
-    type = VectorType::get({kVector}, i8);
-  auto guarded = scf::IfOp::create(b, TypeRange{type}, inBounds,
-                                   /*withElseRegion=*/true);
-  {
+/// How the threads of a block split a rows x tileK slab of A (or B): chunks
+/// of `width` bytes (16 with a vector-loadable `rowMajor` buffer, else 1),
+/// chunk e = tid + i * kThreads for i < perThread, so consecutive threads
+/// take consecutive k.
+struct Slab {
+  int64_t rows, tileK, width, perRow, chunks, perThread;
+  Value rowMajor;
+  Slab(int64_t rows, int64_t tileK, Value rowMajor)
+      : rows(rows), tileK(tileK), rowMajor(rowMajor) {
+    constexpr int64_t kVector = 16;
+    width = rowMajor && tileK % kVector == 0 ? kVector : 1;
+    if (width == 1)
+      this->rowMajor = nullptr;
+    perRow = tileK / width;
+    chunks = rows * perRow;
+    perThread = (chunks + kThreads - 1) / kThreads;
+  }
+  Type chunkType(Builder &b) const {
+    if (width == 1)
+      return b.getI8Type();
+    return VectorType::get({width}, b.getI8Type());
+  }
+  /// (row in slab, column in slab, chunk exists) of chunk i of thread tid.
+  std::tuple<Value, Value, Value> place(ImplicitLocOpBuilder &b, Value tid,
+                                        int64_t i) const {
+    Value e = add(b, tid, cst(b, i * kThreads));
+    Value exists = chunks % kThreads == 0
+                       ? arith::ConstantIntOp::create(b, b.getI1Type(), 1)
+                             .getResult()
+                       : ult(b, e, cst(b, chunks));
+    return {divu(b, e, cst(b, perRow)), mul(b, remu(b, e, cst(b, perRow)), width),
+            exists};
+  }
+};
+
+/// Loads this thread's chunks of the slab at reduction offset k0 into
+/// registers; zero outside the problem (rows >= rowLimit, k >= kLimit).
+SmallVector<Value> fetchSlab(ImplicitLocOpBuilder &b, const Slab &slab,
+                             Value tid, Value rowBase, Value rowLimit, Value k0,
+                             Value kLimit, const GemmLoad &load) {
+  SmallVector<Value> values;
+  Type type = slab.chunkType(b);
+  for (int64_t i = 0; i < slab.perThread; ++i) {
+    auto [r, c, exists] = slab.place(b, tid, i);
+    Value row = add(b, rowBase, r);
+    Value k = add(b, k0, c);
+    // With K and k multiples of 16 on the vector path, k < K means
+    // k + 16 <= K.
+    Value inBounds = both(b, exists, both(b, ult(b, row, rowLimit), ult(b, k, kLimit)));
+    auto guarded = scf::IfOp::create(b, TypeRange{type}, inBounds,
+                                     /*withElseRegion=*/true);
     OpBuilder::InsertionGuard g(b);
     b.setInsertionPointToStart(guarded.thenBlock());
-    if (vectorized)
+    if (slab.rowMajor)
       scf::YieldOp::create(
-          b, vector::LoadOp::create(b, cast<VectorType>(type), rowMajor,
+          b, vector::LoadOp::create(b, cast<VectorType>(type), slab.rowMajor,
                                     ValueRange{row, k}, /*nontemporal=*/false,
-                                    llvm::MaybeAlign(kVector))
+                                    llvm::MaybeAlign(slab.width))
                  .getResult());
     else
       scf::YieldOp::create(b, load(b, row, k));
     b.setInsertionPointToStart(guarded.elseBlock());
     scf::YieldOp::create(
         b, arith::ConstantOp::create(b, type, b.getZeroAttr(type)).getResult());
+    values.push_back(guarded.getResult(0));
   }
-  if (vectorized)
-    vector::StoreOp::create(b, guarded.getResult(0), smem, ValueRange{r, c},
-                            /*nontemporal=*/false, llvm::MaybeAlign(kVector));
-  else
-    memref::StoreOp::create(b, guarded.getResult(0), smem, ValueRange{r, c});
+  return values;
+}
+
+/// Stores fetched chunks into the shared-memory slab.
+void storeSlab(ImplicitLocOpBuilder &b, const Slab &slab, Value smem,
+               Value tid, ValueRange values) {
+  for (int64_t i = 0; i < slab.perThread; ++i) {
+    auto [r, c, exists] = slab.place(b, tid, i);
+    OpBuilder::InsertionGuard g(b);
+    if (slab.chunks % kThreads != 0) {
+      auto guarded = scf::IfOp::create(b, exists, /*withElseRegion=*/false);
+      b.setInsertionPointToStart(guarded.thenBlock());
+    }
+    if (slab.rowMajor)
+      vector::StoreOp::create(b, values[i], smem, ValueRange{r, c},
+                              /*nontemporal=*/false,
+                              llvm::MaybeAlign(slab.width));
+    else
+      memref::StoreOp::create(b, values[i], smem, ValueRange{r, c});
+  }
 }
 
 } // namespace
@@ -118,7 +159,7 @@ std::string mlir::fxp::gpu_kernels::checkGemmTiles(const GemmTiles &t) {
   if (t.tileK <= 0 || t.tileK % kMmaK != 0)
     return "tile-k must be a positive multiple of 32 (the k of "
            "mma.sync.m16n8k32)";
-  if ((t.tileM + t.tileN) * t.tileK > 48 * 1024)
+  if ((t.tileM + t.tileN) * (t.tileK + kSmemPad) > 48 * 1024)
     return "tiles need more than 48 KiB of shared memory";
   return "";
 }
@@ -130,9 +171,9 @@ void mlir::fxp::gpu_kernels::buildTensorCoreGemm(ImplicitLocOpBuilder &b,
   Type i8 = b.getI8Type(), i32 = b.getI32Type();
   auto workgroup = gpu::AddressSpaceAttr::get(
       ctx, gpu::GPUDialect::getWorkgroupAddressSpace());
-  auto smemA = MemRefType::get({tiles.tileM, tiles.tileK}, i8,
+  auto smemA = MemRefType::get({tiles.tileM, tiles.tileK + kSmemPad}, i8,
                                MemRefLayoutAttrInterface(), workgroup);
-  auto smemB = MemRefType::get({tiles.tileN, tiles.tileK}, i8,
+  auto smemB = MemRefType::get({tiles.tileN, tiles.tileK + kSmemPad}, i8,
                                MemRefLayoutAttrInterface(), workgroup);
 
   Value one = cst(b, 1);
@@ -175,18 +216,30 @@ void mlir::fxp::gpu_kernels::buildTensorCoreGemm(ImplicitLocOpBuilder &b,
   Value aWarpRow = add(b, mul(b, wm, warpM), aRow);
   Value bWarpRow = add(b, mul(b, wn, warpN), bRow);
 
+  // Software pipelining through registers: the slabs of step k0 + tileK
+  // are fetched from global memory while the tensor cores work on step k0.
+  Slab slabA(tiles.tileM, tiles.tileK, gemm.rowsA);
+  Slab slabB(tiles.tileN, tiles.tileK, gemm.rowsB);
+  auto fetch = [&](Value k0) {
+    SmallVector<Value> regs =
+        fetchSlab(b, slabA, tid, bm0, gemm.m, k0, gemm.k, gemm.loadA);
+    regs.append(fetchSlab(b, slabB, tid, bn0, gemm.n, k0, gemm.k, gemm.loadB));
+    return regs;
+  };
+  const size_t numAcc = inits.size();
+  inits.append(fetch(cst(b, 0)));
   auto kLoop =
       scf::ForOp::create(b, cst(b, 0), gemm.k, cst(b, tiles.tileK), inits);
   {
     OpBuilder::InsertionGuard g(b);
     b.setInsertionPointToStart(kLoop.getBody());
     Value k0 = kLoop.getInductionVar();
-    stageTile(b, sA, tiles.tileM, tiles.tileK, tid, bm0, gemm.m, k0, gemm.k,
-              gemm.loadA, gemm.rowsA);
-    stageTile(b, sB, tiles.tileN, tiles.tileK, tid, bn0, gemm.n, k0, gemm.k,
-              gemm.loadB, gemm.rowsB);
+    ValueRange regs = kLoop.getRegionIterArgs().drop_front(numAcc);
+    storeSlab(b, slabA, sA, tid, regs.take_front(slabA.perThread));
+    storeSlab(b, slabB, sB, tid, regs.drop_front(slabA.perThread));
     gpu::BarrierOp::create(b);
-    SmallVector<Value> acc(kLoop.getRegionIterArgs());
+    SmallVector<Value> next = fetch(add(b, k0, cst(b, tiles.tileK)));
+    SmallVector<Value> acc(kLoop.getRegionIterArgs().take_front(numAcc));
     for (int64_t kk = 0; kk < tiles.tileK; kk += kMmaK) {
       SmallVector<Value> aFrags, bFrags;
       for (int64_t i = 0; i < fragsM; ++i)
@@ -208,6 +261,7 @@ void mlir::fxp::gpu_kernels::buildTensorCoreGemm(ImplicitLocOpBuilder &b,
               ArrayRef<int64_t>{kMmaM, kMmaN, kMmaK});
     }
     gpu::BarrierOp::create(b);
+    acc.append(next);
     scf::YieldOp::create(b, acc);
   }
 

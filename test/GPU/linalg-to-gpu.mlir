@@ -14,11 +14,11 @@
 // CHECK-NOT: linalg.
 // CHECK-NOT: memref.alloc(%{{.*}}) : memref<?x10xi32>
 // CHECK: gpu.launch
-// CHECK-SAME: workgroup(%{{.*}} : memref<64x32xi8, #gpu.address_space<workgroup>>, %{{.*}} : memref<64x32xi8, #gpu.address_space<workgroup>>)
+// CHECK-SAME: workgroup(%{{.*}} : memref<64x48xi8, #gpu.address_space<workgroup>>, %{{.*}} : memref<64x48xi8, #gpu.address_space<workgroup>>)
 // CHECK: scf.for
 // CHECK: gpu.barrier
-// CHECK-COUNT-2: nvgpu.ldmatrix %{{.*}} {numTiles = 4 : i32, transpose = false} : memref<64x32xi8, #gpu.address_space<workgroup>> -> vector<4x4xi8>
-// CHECK-COUNT-4: nvgpu.ldmatrix %{{.*}} {numTiles = 2 : i32, transpose = false} : memref<64x32xi8, #gpu.address_space<workgroup>> -> vector<2x4xi8>
+// CHECK-COUNT-2: nvgpu.ldmatrix %{{.*}} {numTiles = 4 : i32, transpose = false} : memref<64x48xi8, #gpu.address_space<workgroup>> -> vector<4x4xi8>
+// CHECK-COUNT-4: nvgpu.ldmatrix %{{.*}} {numTiles = 2 : i32, transpose = false} : memref<64x48xi8, #gpu.address_space<workgroup>> -> vector<2x4xi8>
 // CHECK-COUNT-8: nvgpu.mma.sync({{.*}}) {mmaShape = [16, 8, 32]} : (vector<4x4xi8>, vector<2x4xi8>, vector<2x2xi32>) -> vector<2x2xi32>
 // CHECK: vector.extract %{{.*}}[0, 0] : i32 from vector<2x2xi32>
 // CHECK: arith.addi %{{.*}} : i32
@@ -29,7 +29,7 @@
 // SCALAR-NOT: nvgpu.mma.sync
 // SCALAR-COUNT-3: fxp.kernel = "pointwise"
 // TILES-LABEL: func.func @matmul_fused
-// TILES: workgroup(%{{.*}} : memref<32x64xi8, #gpu.address_space<workgroup>>, %{{.*}} : memref<16x64xi8, #gpu.address_space<workgroup>>)
+// TILES: workgroup(%{{.*}} : memref<32x80xi8, #gpu.address_space<workgroup>>, %{{.*}} : memref<16x80xi8, #gpu.address_space<workgroup>>)
 // TILES-COUNT-2: nvgpu.mma.sync
 // TILES: gpu.barrier
 func.func @matmul_fused(%a: memref<?x64xi8>, %w: memref<64x10xi8>, %bias: memref<10xi32>, %out: memref<?x10xi8>) {
@@ -121,7 +121,7 @@ func.func @wide_matmul(%a: memref<8x16xi16>, %b: memref<16x4xi16>, %c: memref<8x
 // CHECK-NOT: linalg.fill
 // CHECK: gpu.launch
 // CHECK: vector.load %{{.*}} {alignment = 16 : i64} : memref<128x64xi8>, vector<16xi8>
-// CHECK: vector.store %{{.*}} {alignment = 16 : i64} : memref<64x32xi8, #gpu.address_space<workgroup>>, vector<16xi8>
+// CHECK: vector.store %{{.*}} {alignment = 16 : i64} : memref<64x48xi8, #gpu.address_space<workgroup>>, vector<16xi8>
 // CHECK: vector.load %{{.*}} {alignment = 16 : i64} : memref<96x64xi8>, vector<16xi8>
 // CHECK-COUNT-8: nvgpu.mma.sync
 // CHECK-NOT: memref.load %{{.*}} : memref<128x96xi32>
