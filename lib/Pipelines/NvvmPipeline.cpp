@@ -18,6 +18,7 @@
 #include "mlir/Dialect/Linalg/Passes.h"
 #include "mlir/Dialect/MemRef/Transforms/Passes.h"
 #include "mlir/Pass/PassManager.h"
+#include "llvm/ADT/StringExtras.h"
 #include "mlir/Transforms/Passes.h"
 
 using namespace mlir;
@@ -42,7 +43,15 @@ void fxp::buildLowerToNvvmPipeline(OpPassManager &pm,
 
   // Kernels and device memory.
   LinalgToGpuOptions kernels;
-  kernels.tensorCores = options.tensorCores;
+  kernels.contraction = options.contraction;
+  if (options.contraction == "auto") {
+    // int8 mma.sync m16n8k32 exists from sm_80 (Ampere) on.
+    unsigned sm = 0;
+    llvm::StringRef chip(options.chip);
+    bool known = chip.consume_front("sm_") &&
+                 !chip.take_while(llvm::isDigit).getAsInteger(10, sm);
+    kernels.contraction = !known || sm >= 80 ? "mma" : "dp4a";
+  }
   kernels.tileM = options.tileM;
   kernels.tileN = options.tileN;
   kernels.tileK = options.tileK;

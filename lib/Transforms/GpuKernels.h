@@ -56,6 +56,10 @@ struct GemmKernel {
 void buildTensorCoreGemm(ImplicitLocOpBuilder &b, const GemmKernel &gemm,
                          const GemmTiles &tiles);
 
+/// The same GEMM with dp4a (nvvm.dot.accumulate.4way, sm_61+): one thread
+/// per output element in 16x16 blocks, no shared memory.
+void buildDp4aGemm(ImplicitLocOpBuilder &b, const GemmKernel &gemm);
+
 /// How a linalg.matmul or linalg.conv_2d_nchw_fchw on i8 buffers maps to a
 /// GEMM: sizes, operand loads, and the output iteration point (indices of
 /// the op's output buffer) of GEMM element (m, n).

@@ -12,6 +12,7 @@
 #include "mlir/Dialect/GPU/IR/GPUDialect.h"
 #include "mlir/Dialect/Linalg/Transforms/Transforms.h"
 #include "mlir/Dialect/MemRef/IR/MemRef.h"
+#include "mlir/Dialect/LLVMIR/NVVMDialect.h"
 #include "mlir/Dialect/NVGPU/IR/NVGPUDialect.h"
 #include "mlir/Dialect/SCF/IR/SCF.h"
 #include "mlir/Dialect/Vector/IR/VectorOps.h"
@@ -269,6 +270,13 @@ struct LinalgToGpuPass
       emitError(getOperation().getLoc()) << "fxp-linalg-to-gpu: " << err;
       return signalPassFailure();
     }
+    if (contraction != "mma" && contraction != "dp4a" &&
+        contraction != "scalar") {
+      emitError(getOperation().getLoc())
+          << "fxp-linalg-to-gpu: contraction must be mma, dp4a or scalar, got '"
+          << contraction << "'";
+      return signalPassFailure();
+    }
     if (blockSize <= 0 || blockSize > 1024) {
       emitError(getOperation().getLoc())
           << "fxp-linalg-to-gpu: block-size must be in [1, 1024], got "
@@ -304,7 +312,7 @@ struct LinalgToGpuPass
 
     // Contractions first: they absorb their fills and epilogues.
     DenseSet<Operation *> erased;
-    if (tensorCores) {
+    if (contraction != "scalar") {
       for (linalg::LinalgOp op : ops)
         if (!erased.contains(op))
           lowerContraction(op, erased);
@@ -330,7 +338,7 @@ struct LinalgToGpuPass
   }
 
   /// Replaces an int8 matmul/conv (and its fill and epilogue) by a
-  /// tensor-core kernel; false when `op` is not such a contraction.
+  /// tensor-core or dp4a kernel; false when `op` is not such a contraction.
   bool lowerContraction(linalg::LinalgOp op, DenseSet<Operation *> &erased) {
     Value acc = op.getDpsInitOperand(0)->get();
     Epilogue epi = findEpilogue(op, acc, fuseEpilogue);
@@ -359,8 +367,13 @@ struct LinalgToGpuPass
         memref::StoreOp::create(b, v, acc, point);
       };
     }
-    buildTensorCoreGemm(b, gemm, GemmTiles{tileM, tileN, tileK});
-    ++numTensorCore;
+    if (contraction == "dp4a") {
+      buildDp4aGemm(b, gemm);
+      ++numDp4a;
+    } else {
+      buildTensorCoreGemm(b, gemm, GemmTiles{tileM, tileN, tileK});
+      ++numTensorCore;
+    }
 
     auto eraseOp = [&](Operation *o) {
       erased.insert(o);

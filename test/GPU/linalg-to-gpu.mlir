@@ -1,8 +1,9 @@
 // fxp-linalg-to-gpu: int8 contractions become mma.sync tensor-core kernels
 // (epilogues fused), everything else point-wise kernels.
 // RUN: quant-opt %s --fxp-linalg-to-gpu --split-input-file | FileCheck %s
-// RUN: quant-opt %s --fxp-linalg-to-gpu="tensor-cores=false" --split-input-file | FileCheck %s --check-prefix=SCALAR
+// RUN: quant-opt %s --fxp-linalg-to-gpu="contraction=scalar" --split-input-file | FileCheck %s --check-prefix=SCALAR
 // RUN: quant-opt %s --fxp-linalg-to-gpu="tile-m=32 tile-n=16 tile-k=64" --split-input-file | FileCheck %s --check-prefix=TILES
+// RUN: quant-opt %s --fxp-linalg-to-gpu="contraction=dp4a" --split-input-file | FileCheck %s --check-prefix=DP4A
 
 #id = affine_map<(d0, d1) -> (d0, d1)>
 #col = affine_map<(d0, d1) -> (d1)>
@@ -28,6 +29,16 @@
 // SCALAR-LABEL: func.func @matmul_fused
 // SCALAR-NOT: nvgpu.mma.sync
 // SCALAR-COUNT-3: fxp.kernel = "pointwise"
+// DP4A-LABEL: func.func @matmul_fused
+// DP4A-NOT: nvgpu.mma.sync
+// DP4A: gpu.launch blocks({{.*}}) threads({{.*}}) in ({{.*}} = %c16{{.*}}, {{.*}} = %c16
+// DP4A: scf.for
+// DP4A: vector.load %{{.*}} {alignment = 4 : i64} : memref<?x64xi8>, vector<4xi8>
+// DP4A: vector.from_elements
+// DP4A: nvvm.dot.accumulate.4way %{{.*}} <signed>, %{{.*}} <signed>, %{{.*}} : vector<4xi8>, vector<4xi8>
+// DP4A: arith.trunci %{{.*}} : i32 to i8
+// DP4A: memref.store %{{.*}} : memref<?x10xi8>
+// DP4A: fxp.kernel = "dp4a_s8"
 // TILES-LABEL: func.func @matmul_fused
 // TILES: workgroup(%{{.*}} : memref<32x80xi8, #gpu.address_space<workgroup>>, %{{.*}} : memref<16x80xi8, #gpu.address_space<workgroup>>)
 // TILES-COUNT-2: nvgpu.mma.sync

@@ -3,7 +3,8 @@
 // multiplies on int8 tensor cores.
 // RUN: quant-opt %S/Inputs/tiny-int8.mlir --fxp-lower-to-nvvm="format=isa" | FileCheck %s
 // RUN: quant-opt %S/Inputs/tiny-int8.mlir --fxp-lower-to-nvvm="format=isa chip=sm_90 tile-m=32 tile-n=16" | FileCheck %s --check-prefix=SM90
-// RUN: quant-opt %S/Inputs/tiny-int8.mlir --fxp-lower-to-nvvm="format=isa tensor-cores=false" | FileCheck %s --check-prefix=SCALAR
+// RUN: quant-opt %S/Inputs/tiny-int8.mlir --fxp-lower-to-nvvm="format=isa contraction=scalar" | FileCheck %s --check-prefix=SCALAR
+// RUN: quant-opt %S/Inputs/tiny-int8.mlir --fxp-lower-to-nvvm="format=isa chip=sm_75" | FileCheck %s --check-prefix=TURING
 
 // CHECK-LABEL: module attributes {gpu.container_module}
 // CHECK: llvm.func @main(
@@ -30,3 +31,9 @@
 // SCALAR-NOT: mma.sync
 // SCALAR-SAME: mul.wide.s16
 // SCALAR-NOT: mma.sync
+// Before sm_80 (no int8 m16n8k32 mma.sync) contraction=auto picks dp4a.
+// TURING: gpu.binary @fxp_kernels [#gpu.object<#nvvm.target<O = 3, chip = "sm_75"
+// TURING-SAME: .target sm_75
+// TURING-NOT: mma.sync
+// TURING-SAME: dp4a.s32.s32
+// TURING-NOT: mma.sync

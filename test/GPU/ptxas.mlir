@@ -10,6 +10,9 @@
 // RUN: quant compile %S/Inputs/tiny-int8.mlir --target=cuda --emit=ptx --gpu-options="chip=sm_90a features=+ptx80" -o %t/sm90a.ptx
 // RUN: FileCheck %s --check-prefix=SM90A --input-file=%t/sm90a.ptx
 // RUN: %ptxas -arch=sm_90a %t/sm90a.ptx -o %t/sm90a.cubin
+// RUN: quant compile %S/Inputs/tiny-int8.mlir --target=cuda --emit=ptx --gpu-options="chip=sm_75 features=+ptx80" -o %t/sm75.ptx
+// RUN: FileCheck %s --check-prefix=DP4A --input-file=%t/sm75.ptx
+// RUN: %ptxas -arch=sm_75 %t/sm75.ptx -o %t/sm75.cubin
 // RUN: quant compile %S/Inputs/tiny-int8.mlir --target=cuda -o %t/lib/model.so | FileCheck %s --check-prefix=WROTE
 // RUN: llvm-nm -D --defined-only %t/lib/model.so | FileCheck %s --check-prefix=SYMS
 // RUN: FileCheck %s --check-prefix=HEADER --input-file=%t/lib/model.h
@@ -23,6 +26,8 @@
 // CHECK: mma.sync.aligned.m16n8k32.row.col.satfinite.s32.s8.s8.s32
 // SM90A: .target sm_90a
 // SM90A: mma.sync.aligned.m16n8k32.row.col.satfinite.s32.s8.s8.s32
+// DP4A: .target sm_75
+// DP4A: dp4a.s32.s32
 // WROTE: quant compile: wrote {{.*}}model.so and {{.*}}model.h (--target=cuda, entry _mlir_ciface_main)
 // SYMS-DAG: T _mlir_ciface_main
 // SYMS-DAG: T fxpCudaProbe

@@ -87,10 +87,12 @@ struct LowerToNvvmOptions : public PassPipelineOptions<LowerToNvvmOptions> {
       llvm::cl::desc("CUDA toolkit holding ptxas/fatbinary (else CUDA_HOME "
                      "or PATH)"),
       llvm::cl::init("/usr/local/cuda")};
-  PassOptions::Option<bool> tensorCores{
-      *this, "tensor-cores",
-      llvm::cl::desc("int8 matmuls/convolutions on mma.sync tensor cores"),
-      llvm::cl::init(true)};
+  PassOptions::Option<std::string> contraction{
+      *this, "contraction",
+      llvm::cl::desc("Kernel of int8 matmuls/convolutions: auto (mma from "
+                     "sm_80 on, else dp4a), mma (tensor cores), dp4a "
+                     "(sm_61+) or scalar"),
+      llvm::cl::init("auto")};
   PassOptions::Option<int64_t> tileM{*this, "tile-m",
                                      llvm::cl::desc("GEMM block tile rows"),
                                      llvm::cl::init(64)};

@@ -62,7 +62,8 @@ def LinalgToGpu : Pass<"fxp-linalg-to-gpu", "::mlir::func::FuncOp"> {
 
     * **int8 contractions** — `linalg.matmul` and `linalg.conv_2d_nchw_fchw`
       with `i8` operands and an `i32` result — become a tensor-core GEMM
-      (option `tensor-cores`): a block of four warps (2x2) owns a
+      (option `contraction=mma`, the default): a block of four warps (2x2)
+      owns a
       `tile-m` x `tile-n` output tile, stages `tile-k`-deep slabs of A and B
       through shared memory, loads fragments with `nvgpu.ldmatrix` and
       multiplies them with `nvgpu.mma.sync` of shape m16n8k32 (s8 x s8 ->
@@ -70,6 +71,14 @@ def LinalgToGpu : Pass<"fxp-linalg-to-gpu", "::mlir::func::FuncOp"> {
       K = C*KH*KW): the A loader gathers the window, strides and dilations
       included; no im2col buffer is written. Loads outside the problem read
       zero, so every shape is handled (the first layer's K = 9, say).
+      The next k-slab is fetched into registers while the tensor cores work
+      on the current one; shared-memory rows are padded by 16 bytes so that
+      ldmatrix reads are free of bank conflicts; operands with contiguous,
+      16-byte aligned rows are fetched with 16-byte vector loads.
+      `contraction=dp4a` builds the same GEMM for GPUs before sm_80: one
+      thread per output element, four products per
+      `nvvm.dot.accumulate.4way` (dp4a); `contraction=scalar` uses the
+      point-wise kernel.
     * **Fused epilogue** (option `fuse-epilogue`): when the accumulator
       buffer is zero-filled by a `linalg.fill`, written by the contraction
       and read only by one all-parallel `linalg.generic` with an identity
@@ -87,9 +96,10 @@ def LinalgToGpu : Pass<"fxp-linalg-to-gpu", "::mlir::func::FuncOp"> {
     `fxp-gpu-device-buffers` next to place those buffers in device memory.
   }];
   let options = [
-    Option<"tensorCores", "tensor-cores", "bool", /*default=*/"true",
-           "Lower int8 matmuls and convolutions to mma.sync tensor-core "
-           "kernels (else the scalar kernel)">,
+    Option<"contraction", "contraction", "std::string", /*default=*/"\"mma\"",
+           "Kernel of int8 matmuls and convolutions: mma (mma.sync "
+           "m16n8k32 tensor cores, sm_80+), dp4a (sm_61+) or scalar (the "
+           "point-wise kernel)">,
     Option<"fuseEpilogue", "fuse-epilogue", "bool", /*default=*/"true",
            "Fuse the element-wise consumer of a contraction's accumulator "
            "into the tensor-core kernel">,
@@ -105,12 +115,14 @@ def LinalgToGpu : Pass<"fxp-linalg-to-gpu", "::mlir::func::FuncOp"> {
   let dependentDialects = [
     "::mlir::arith::ArithDialect", "::mlir::gpu::GPUDialect",
     "::mlir::linalg::LinalgDialect", "::mlir::memref::MemRefDialect",
-    "::mlir::nvgpu::NVGPUDialect", "::mlir::scf::SCFDialect",
+    "::mlir::nvgpu::NVGPUDialect", "::mlir::NVVM::NVVMDialect",
+    "::mlir::scf::SCFDialect",
     "::mlir::vector::VectorDialect", "::mlir::affine::AffineDialect"
   ];
   let statistics = [
     Statistic<"numTensorCore", "num-tensor-core",
               "Contractions lowered to mma.sync kernels">,
+    Statistic<"numDp4a", "num-dp4a", "Contractions lowered to dp4a kernels">,
     Statistic<"numFused", "num-fused-epilogues",
               "Element-wise epilogues fused into tensor-core kernels">,
     Statistic<"numPointwise", "num-pointwise",
