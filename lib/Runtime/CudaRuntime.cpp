@@ -37,6 +37,8 @@ constexpr int kAttrMajor = 75, kAttrMinor = 76;
 constexpr CUjit_option kJitErrorLog = 5, kJitErrorLogSize = 6,
                        kJitOptLevel = 7;
 constexpr unsigned kAttachGlobal = 1;
+constexpr int kAttrMemoryPools = 115;       // CU_DEVICE_ATTRIBUTE_MEMORY_POOLS_SUPPORTED
+constexpr int kPoolReleaseThreshold = 4;    // CU_MEMPOOL_ATTR_RELEASE_THRESHOLD
 
 /// The driver entry points, resolved once.
 struct Driver {
@@ -72,6 +74,11 @@ struct Driver {
   CUresult (*cuMemsetD32Async)(CUdeviceptr, unsigned, size_t, CUstream);
   CUresult (*cuMemHostRegister)(void *, size_t, unsigned);
   CUresult (*cuMemHostUnregister)(void *);
+  // Stream-ordered allocation (CUDA 11.2+), used when present.
+  CUresult (*cuMemAllocAsync)(CUdeviceptr *, size_t, CUstream);
+  CUresult (*cuMemFreeAsync)(CUdeviceptr, CUstream);
+  CUresult (*cuDeviceGetDefaultMemPool)(void **, CUdevice);
+  CUresult (*cuMemPoolSetAttribute)(void *, int, void *);
 };
 
 struct State {
@@ -83,6 +90,10 @@ struct State {
   Driver d{};
   CUcontext context = nullptr;
   CUdevice device = 0;
+  /// Allocations come from the device's memory pool, in stream order, and
+  /// the pool keeps freed memory: a model's buffers are reused call after
+  /// call instead of cuMemAlloc/cuMemFree each time.
+  bool pooled = false;
 };
 
 State &state() {
@@ -197,6 +208,21 @@ bool probe() {
   if (CUresult r = d.cuDevicePrimaryCtxRetain(&s.context, s.device);
       r != kSuccess)
     return fail("cuDevicePrimaryCtxRetain", r);
+  // The stream-ordered pool, unless the driver lacks it or FXP_CUDA_NO_POOL
+  // is set.
+  const char *noPool = std::getenv("FXP_CUDA_NO_POOL");
+  int pools = 0;
+  void *pool = nullptr;
+  if ((!noPool || !*noPool) && resolve(lib, "cuMemAllocAsync", d.cuMemAllocAsync) &&
+      resolve(lib, "cuMemFreeAsync", d.cuMemFreeAsync) &&
+      resolve(lib, "cuDeviceGetDefaultMemPool", d.cuDeviceGetDefaultMemPool) &&
+      resolve(lib, "cuMemPoolSetAttribute", d.cuMemPoolSetAttribute) &&
+      d.cuDeviceGetAttribute(&pools, kAttrMemoryPools, s.device) == kSuccess &&
+      pools && d.cuDeviceGetDefaultMemPool(&pool, s.device) == kSuccess) {
+    uint64_t keep = UINT64_MAX;
+    s.pooled = d.cuMemPoolSetAttribute(pool, kPoolReleaseThreshold, &keep) ==
+               kSuccess;
+  }
   s.usable = true;
   return true;
 }
@@ -369,25 +395,32 @@ void mgpuEventRecord(void *event, void *stream) {
     check(state().d.cuEventRecord(event, stream), "cuEventRecord");
 }
 
-void *mgpuMemAlloc(uint64_t sizeBytes, void *, bool isHostShared) {
+void *mgpuMemAlloc(uint64_t sizeBytes, void *stream, bool isHostShared) {
   if (!enter())
     return nullptr;
   if (sizeBytes == 0)
     return nullptr;
   CUdeviceptr ptr = 0;
+  std::string what = "allocating " + std::to_string(sizeBytes) +
+                     " bytes of device memory";
   if (isHostShared)
     check(state().d.cuMemAllocManaged(&ptr, sizeBytes, kAttachGlobal),
           "cuMemAllocManaged");
+  else if (state().pooled)
+    check(state().d.cuMemAllocAsync(&ptr, sizeBytes, stream),
+          (what + " (cuMemAllocAsync)").c_str());
   else
     check(state().d.cuMemAlloc(&ptr, sizeBytes),
-          ("allocating " + std::to_string(sizeBytes) +
-           " bytes of device memory (cuMemAlloc)")
-              .c_str());
+          (what + " (cuMemAlloc)").c_str());
   return reinterpret_cast<void *>(ptr);
 }
 
-void mgpuMemFree(void *ptr, void *) {
-  if (ptr && enter())
+void mgpuMemFree(void *ptr, void *stream) {
+  if (!ptr || !enter())
+    return;
+  if (state().pooled)
+    check(state().d.cuMemFreeAsync(dev(ptr), stream), "cuMemFreeAsync");
+  else
     check(state().d.cuMemFree(dev(ptr)), "cuMemFree");
 }
 

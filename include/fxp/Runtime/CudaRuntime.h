@@ -16,7 +16,9 @@
 // Plain C ABI, no MLIR or LLVM dependency: linked into `quant` for the JIT
 // and into the shared libraries `quant compile --target=cuda` writes.
 // FXP_CUDA_DRIVER, when set, is the driver library to open instead of
-// libcuda.so.1.
+// libcuda.so.1. Device memory comes from the device's stream-ordered pool
+// (cuMemAllocAsync), which keeps freed blocks for the next call; set
+// FXP_CUDA_NO_POOL=1 for plain cuMemAlloc/cuMemFree.
 //
 //===----------------------------------------------------------------------===//
 
