@@ -115,6 +115,24 @@ template <typename Fn> double medianSeconds(int n, Fn fn) {
   return t[t.size() / 2];
 }
 
+/// Seconds per call of `fn` (a vendor library call on the default stream),
+/// from CUDA events around `reps` back-to-back calls.
+template <typename Fn> double eventSeconds(int reps, Fn fn) {
+  cudaEvent_t start, stop;
+  cudaEventCreate(&start);
+  cudaEventCreate(&stop);
+  cudaEventRecord(start);
+  for (int i = 0; i < reps; ++i)
+    fn();
+  cudaEventRecord(stop);
+  CHECK_CUDA(cudaEventSynchronize(stop));
+  float ms = 0;
+  cudaEventElapsedTime(&ms, start, stop);
+  cudaEventDestroy(start);
+  cudaEventDestroy(stop);
+  return ms / 1e3 / reps;
+}
+
 void fillRandom(std::vector<int8_t> &v, unsigned seed) {
   std::mt19937 rng(seed);
   std::uniform_int_distribution<int> dist(-128, 127);
@@ -174,17 +192,7 @@ double cublasLtGemm(int64_t m, int64_t n, int64_t k, const void *a,
   };
   run();
   CHECK_CUDA(cudaDeviceSynchronize());
-  cudaEvent_t start, stop;
-  cudaEventCreate(&start);
-  cudaEventCreate(&stop);
-  const int reps = 20;
-  cudaEventRecord(start);
-  for (int i = 0; i < reps; ++i)
-    run();
-  cudaEventRecord(stop);
-  CHECK_CUDA(cudaEventSynchronize(stop));
-  float ms = 0;
-  cudaEventElapsedTime(&ms, start, stop);
+  double seconds = eventSeconds(20, run);
   cudaFree(workspace);
   cublasLtMatmulPreferenceDestroy(pref);
   cublasLtMatrixLayoutDestroy(la);
@@ -192,7 +200,7 @@ double cublasLtGemm(int64_t m, int64_t n, int64_t k, const void *a,
   cublasLtMatrixLayoutDestroy(lc);
   cublasLtMatmulDescDestroy(op);
   cublasLtDestroy(lt);
-  return ms / 1e3 / reps;
+  return seconds;
 }
 
 int benchGemm(const std::string &dir) {
@@ -299,24 +307,14 @@ double cudnnConv(const ConvShape &s, const void *x, const void *w, void *y) {
   };
   CHECK_CUDNN(run());
   CHECK_CUDA(cudaDeviceSynchronize());
-  cudaEvent_t start, stop;
-  cudaEventCreate(&start);
-  cudaEventCreate(&stop);
-  const int reps = 50;
-  cudaEventRecord(start);
-  for (int i = 0; i < reps; ++i)
-    run();
-  cudaEventRecord(stop);
-  CHECK_CUDA(cudaEventSynchronize(stop));
-  float ms = 0;
-  cudaEventElapsedTime(&ms, start, stop);
+  double seconds = eventSeconds(50, run);
   if (ws)
     cudaFree(ws);
   cudnnDestroyTensorDescriptor(xd);
   cudnnDestroyTensorDescriptor(yd);
   cudnnDestroyFilterDescriptor(wd);
   cudnnDestroyConvolutionDescriptor(cd);
-  return ms / 1e3 / reps;
+  return seconds;
 }
 
 int benchConv(const std::string &dir) {

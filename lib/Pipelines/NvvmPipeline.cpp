@@ -96,15 +96,7 @@ void fxp::buildLowerToNvvmPipeline(OpPassManager &pm,
 
   // Host code to LLVM.
   pm.addPass(createGpuToLLVMConversionPass());
-  pm.addPass(createConvertVectorToLLVMPass());
-  pm.addPass(createFinalizeMemRefToLLVMConversionPass());
-  pm.addPass(createConvertMathToLLVMPass());
-  pm.addPass(createArithToLLVMConversionPass());
-  pm.addPass(createConvertIndexToLLVMPass());
-  pm.addPass(createConvertControlFlowToLLVMPass());
-  pm.addPass(createConvertFuncToLLVMPass());
-  pm.addPass(createUBToLLVMConversionPass());
-  pm.addPass(createReconcileUnrealizedCastsPass());
+  addHostToLLVMPasses(pm, /*libm=*/false);
   pm.addPass(createCanonicalizerPass());
   pm.addPass(createCSEPass());
 

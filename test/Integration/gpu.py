@@ -93,6 +93,20 @@ def build_harness(lib_dir, cuda):
     return exe if proc.returncode == 0 else None, proc.stderr
 
 
+def run_harness(checks, name, exe, raw_path, expected, out):
+    """Runs the C program on the 256 images and expects `expected`."""
+    start = time.monotonic()
+    run = subprocess.run([exe, raw_path, "256", "1", "28", "28", out],
+                         capture_output=True, text=True)
+    seconds = time.monotonic() - start
+    got = (np.fromfile(out, np.float32).reshape(expected.shape)
+           if run.returncode == 0 else None)
+    checks.expect(name, got is not None and np.array_equal(got, expected),
+                  f"exit {run.returncode}, {seconds:.2f} s"
+                  + (f", {int(np.count_nonzero(got != expected))} differ"
+                     if got is not None else f": {run.stderr.strip()}"))
+
+
 def check_artifacts(args, checks):
     usable, reason = gpu_usable()
     with tempfile.TemporaryDirectory(prefix="fxp-gpu-") as work:
@@ -110,18 +124,8 @@ def check_artifacts(args, checks):
         checks.expect("C program builds against the CPU header", exe is not None,
                       err.strip()[-300:])
         if exe:
-            out = os.path.join(work, "cpu.f32")
-            start = time.monotonic()
-            run = subprocess.run([exe, raw_path, "256", "1", "28", "28", out],
-                                 capture_output=True, text=True)
-            seconds = time.monotonic() - start
-            got = (np.fromfile(out, np.float32).reshape(expected.shape)
-                   if run.returncode == 0 else None)
-            checks.expect("CPU library logits == quant run (256 images)",
-                          got is not None and np.array_equal(got, expected),
-                          f"exit {run.returncode}, {seconds:.2f} s"
-                          + (f", {int(np.count_nonzero(got != expected))} differ"
-                             if got is not None else f": {run.stderr.strip()}"))
+            run_harness(checks, "CPU library logits == quant run (256 images)",
+                        exe, raw_path, expected, os.path.join(work, "cpu.f32"))
 
         # CUDA shared library: cubin when ptxas is there, else PTX.
         cuda_dir = os.path.join(work, "cuda")
@@ -156,19 +160,12 @@ def check_artifacts(args, checks):
         if not exe:
             return
         out = os.path.join(work, "cuda.f32")
-        start = time.monotonic()
-        run = subprocess.run([exe, raw_path, "256", "1", "28", "28", out],
-                             capture_output=True, text=True)
-        seconds = time.monotonic() - start
         if usable:
-            got = (np.fromfile(out, np.float32).reshape(expected.shape)
-                   if run.returncode == 0 else None)
-            checks.expect("CUDA library logits == CPU logits (256 images)",
-                          got is not None and np.array_equal(got, expected),
-                          f"exit {run.returncode}, {seconds:.2f} s"
-                          + (f", {int(np.count_nonzero(got != expected))} differ"
-                             if got is not None else f": {run.stderr.strip()}"))
+            run_harness(checks, "CUDA library logits == CPU logits (256 images)",
+                        exe, raw_path, expected, out)
         else:
+            run = subprocess.run([exe, raw_path, "256", "1", "28", "28", out],
+                                 capture_output=True, text=True)
             checks.expect("CUDA library without a GPU stops with the reason",
                           run.returncode == 3 and "no GPU: no CUDA" in run.stderr,
                           f"exit {run.returncode}: {run.stderr.strip()} "

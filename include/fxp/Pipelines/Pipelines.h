@@ -125,6 +125,11 @@ struct LowerToNvvmOptions : public PassPipelineOptions<LowerToNvvmOptions> {
 void buildLowerToNvvmPipeline(OpPassManager &pm,
                               const LowerToNvvmOptions &options);
 
+/// The conversions of host code to the LLVM dialect both pipelines end
+/// with (vector, memref, math, arith, index, cf, func, ub), then
+/// reconcile-unrealized-casts. `libm` adds math-to-libm for the CPU.
+void addHostToLLVMPasses(OpPassManager &pm, bool libm);
+
 /// Registers `fxp-lower-to-cpu` (and later pipelines) with the pass registry.
 void registerPipelines();
 
