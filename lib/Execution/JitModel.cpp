@@ -221,6 +221,10 @@ JitModel::compile(ModuleOp module, llvm::StringRef entry,
             llvm::JITSymbolFlags::Exported};
       return table;
     });
+  // The GPU binary is loaded by the module's global constructors, which
+  // need the runtime symbols registered above.
+  if (target.cuda)
+    model->engine->initialize();
   model->compileSeconds =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - start)
           .count();
