@@ -16,6 +16,10 @@ config.environment["PATH"] = os.pathsep.join(
 if config.ptxas and os.path.exists(config.ptxas):
     config.available_features.add("ptxas")
     config.substitutions.append(("%ptxas", config.ptxas))
+# A C compiler (tests that build C programs or a mock driver).
+import shutil
+if shutil.which("cc"):
+    config.available_features.add("cc")
 # A usable NVIDIA GPU: the driver library loads and reports a device.
 def _has_cuda_gpu():
     import ctypes

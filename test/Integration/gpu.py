@@ -7,7 +7,9 @@
       against each generated header runs the shared library on 256 test
       images: the CPU library's logits must equal `quant run`'s bit for bit.
       The CUDA library must link, export the runtime, and either (on a GPU)
-      give the same logits or (without one) stop with the runtime's reason.
+      give the same logits or (without one) stop with the runtime's reason;
+      under the mock driver (test/GPU/Inputs/mock_cuda.c) its host side must
+      launch every kernel and free every buffer.
 
   gpu.py cuda-run --quant PATH --model-dir DIR
       `quant run --target=cuda` of the quantized model on 1024 test images
@@ -20,6 +22,7 @@ Closing line: 'N passed, N failed'.
 import argparse
 import ctypes
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -170,6 +173,33 @@ def check_artifacts(args, checks):
                           run.returncode == 3 and "no GPU: no CUDA" in run.stderr,
                           f"exit {run.returncode}: {run.stderr.strip()} "
                           f"(this machine: {reason})")
+        check_under_mock_driver(checks, work, exe, raw_path, out)
+
+
+def check_under_mock_driver(checks, work, exe, raw_path, out):
+    """The CUDA library's host side under the mock driver (kernels checked
+    and counted, not run): every kernel of the network launches with valid
+    parameters and every device buffer is freed."""
+    mock = os.path.join(work, "libmockcuda.so")
+    build = subprocess.run(["cc", "-shared", "-fPIC", "-o", mock,
+                            os.path.join(HERE, os.pardir, "GPU", "Inputs", "mock_cuda.c")],
+                           capture_output=True, text=True)
+    if build.returncode:
+        checks.expect("mock CUDA driver builds", False, build.stderr.strip()[-300:])
+        return
+    env = dict(os.environ, FXP_CUDA_DRIVER=mock)
+    run = subprocess.run([exe, raw_path, "256", "1", "28", "28", out],
+                         capture_output=True, text=True, env=env)
+    line = next((l for l in run.stderr.splitlines() if l.startswith("mock-cuda:")), "")
+    numbers = dict((key, int(value)) for value, key in
+                   re.findall(r"(\d+) (kernels|launches|allocs|frees|copies|bad calls)", line))
+    checks.expect("CUDA library under the mock driver: all kernels launch, "
+                  "buffers balanced",
+                  run.returncode == 0 and numbers.get("launches", 0) > 16
+                  and numbers.get("launches") == numbers.get("kernels")
+                  and numbers.get("allocs") == numbers.get("frees")
+                  and numbers.get("bad calls") == 0,
+                  f"exit {run.returncode}: {line or run.stderr.strip()[-300:]}")
 
 
 def check_cuda_run(args, checks):
