@@ -71,6 +71,8 @@ void fxp::buildLowerToNvvmPipeline(OpPassManager &pm,
   pm.addNestedPass<func::FuncOp>(createGpuLaunchSinkIndexComputationsPass());
   pm.addPass(createGpuKernelOutliningPass());
   pm.addPass(fxp::createGpuMergeModules());
+  // Constants the kernels took into the GPU module leave the host.
+  pm.addPass(createSymbolDCEPass());
   pm.addPass(createCanonicalizerPass());
   pm.nest<gpu::GPUModuleOp>().addNestedPass<gpu::GPUFuncOp>(
       fxp::createGpuAlignSharedMemory());

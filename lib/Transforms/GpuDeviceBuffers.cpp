@@ -10,6 +10,7 @@
 #include "mlir/Dialect/LLVMIR/LLVMDialect.h"
 #include "mlir/Dialect/MemRef/IR/MemRef.h"
 #include "mlir/IR/Dominance.h"
+#include "mlir/IR/IRMapping.h"
 
 namespace mlir::fxp {
 #define GEN_PASS_DEF_GPUDEVICEBUFFERS
@@ -47,6 +48,60 @@ Value copyToDevice(OpBuilder &b, Location loc, Value host) {
   for (OpOperand *use : uses)
     use->set(alloc.getMemref());
   return alloc.getMemref();
+}
+
+/// The kernels that use `v`, directly or through reshaping views made on
+/// the host (the 2-D filter views of the GEMM kernels); fails when the host
+/// uses it otherwise.
+LogicalResult kernelsUsing(Value v, SmallVectorImpl<gpu::LaunchOp> &launches,
+                           SmallVectorImpl<Operation *> &views) {
+  for (Operation *user : v.getUsers()) {
+    if (auto launch = user->getParentOfType<gpu::LaunchOp>()) {
+      if (!llvm::is_contained(launches, launch))
+        launches.push_back(launch);
+      continue;
+    }
+    if (!isa<memref::CollapseShapeOp, memref::ExpandShapeOp>(user))
+      return failure();
+    views.push_back(user);
+    if (failed(kernelsUsing(user->getResult(0), launches, views)))
+      return failure();
+  }
+  return success();
+}
+
+/// Moves a read of an initialized constant global that only kernels use
+/// (with its reshaping views) into those kernels: outlining then copies the
+/// global into the GPU module, so the data is part of the GPU binary and
+/// nothing is copied per call. False (nothing changed) when the host uses
+/// it too.
+bool embedInKernels(memref::GetGlobalOp get) {
+  auto global = SymbolTable::lookupNearestSymbolFrom<memref::GlobalOp>(
+      get, get.getNameAttr());
+  if (!global || !global.getConstant() || !global.getInitialValue() ||
+      global.isExternal())
+    return false;
+  SmallVector<gpu::LaunchOp> launches;
+  SmallVector<Operation *> views;
+  if (failed(kernelsUsing(get.getResult(), launches, views)))
+    return false;
+  for (gpu::LaunchOp launch : launches) {
+    OpBuilder b(&launch.getBody().front(), launch.getBody().front().begin());
+    IRMapping mapping;
+    auto inLaunch = [&](OpOperand &use) {
+      return launch->isProperAncestor(use.getOwner());
+    };
+    Operation *copy = b.clone(*get, mapping);
+    get.getResult().replaceUsesWithIf(copy->getResult(0), inLaunch);
+    for (Operation *view : views) {
+      Operation *viewCopy = b.clone(*view, mapping);
+      view->getResult(0).replaceUsesWithIf(viewCopy->getResult(0), inLaunch);
+    }
+  }
+  for (Operation *view : llvm::reverse(views))
+    view->erase();
+  get.erase();
+  return true;
 }
 
 struct GpuDeviceBuffersPass
@@ -102,6 +157,8 @@ struct GpuDeviceBuffersPass
                                "run fxp-linalg-to-gpu first");
     });
     for (memref::GetGlobalOp g : globals) {
+      if (embedConstants && embedInKernels(g))
+        continue;
       b.setInsertionPointAfter(g);
       device.push_back(copyToDevice(b, g.getLoc(), g.getResult()));
     }

@@ -7,6 +7,7 @@
 #include "fxp/Transforms/Passes.h"
 
 #include "mlir/Dialect/GPU/IR/GPUDialect.h"
+#include "mlir/IR/OperationSupport.h"
 #include "mlir/IR/SymbolTable.h"
 
 namespace mlir::fxp {
@@ -47,8 +48,18 @@ struct GpuMergeModulesPass
         if (!symbol)
           continue;
         StringAttr newName = oldName;
-        if (Operation *existing = table.lookup(oldName);
-            existing && existing != &op)
+        Operation *existing = table.lookup(oldName);
+        // Identical definitions (a constant global two kernels read) merge.
+        if (existing && existing != &op &&
+            OperationEquivalence::isEquivalentTo(
+                existing, &op, OperationEquivalence::ignoreValueEquivalence,
+                /*markEquivalent=*/nullptr,
+                OperationEquivalence::IgnoreLocations)) {
+          renamed[{source.getNameAttr(), oldName}] = oldName;
+          op.erase();
+          continue;
+        }
+        if (existing && existing != &op)
           newName = StringAttr::get(
               &getContext(), source.getName() + "_" + oldName.getValue());
         if (newName != oldName && failed(table.rename(&op, newName))) {

@@ -141,9 +141,12 @@ def GpuDeviceBuffers : Pass<"fxp-gpu-device-buffers", "::mlir::func::FuncOp"> {
     * each `memref.alloc` becomes a `gpu.alloc`, each `memref.dealloc` is
       dropped, and every device buffer is freed with `gpu.dealloc` before
       each `return`;
-    * each memref argument and each `memref.get_global` (weights, biases,
-      shifts) is copied to a fresh device buffer at the function's entry
-      (`gpu.memcpy`);
+    * constant globals (weights, biases, shifts) that only kernels read are
+      read inside those kernels (option `embed-constants`): outlining copies
+      the `memref.global` into the GPU module, so the data ships in the GPU
+      binary and is never copied at run time;
+    * each memref argument and each other `memref.get_global` is copied to a
+      fresh device buffer at the function's entry (`gpu.memcpy`);
     * each returned memref is copied to a new host buffer (`memref.alloc`,
       owned by the caller as after one-shot bufferization) before the
       device buffers are freed.
@@ -162,6 +165,9 @@ def GpuDeviceBuffers : Pass<"fxp-gpu-device-buffers", "::mlir::func::FuncOp"> {
   let options = [
     Option<"deviceArguments", "device-arguments", "bool", /*default=*/"false",
            "Memref arguments are device buffers: no copies in">,
+    Option<"embedConstants", "embed-constants", "bool", /*default=*/"true",
+           "Constant globals only kernels read become part of the GPU "
+           "binary instead of being copied in on every call">,
   ];
   let dependentDialects = ["::mlir::gpu::GPUDialect",
                            "::mlir::memref::MemRefDialect"];
