@@ -75,7 +75,16 @@ struct GemmView {
 /// transposed as N x K, or NCHW/FCHW conv
 /// as an implicit GEMM: M = batch*OH*OW, N = F, K = C*KH*KW) or failure when
 /// the op is not of that form. Emits host-side size computations at `b`.
-FailureOr<GemmView> gemmViewOf(ImplicitLocOpBuilder &b, linalg::LinalgOp op);
+/// A convolution input that is a padded copy of `source` (zero-filled
+/// buffer, `source` copied in at spatial offsets padTop/padLeft): the
+/// implicit GEMM reads `source` directly and `padValue` outside it.
+struct PaddedInput {
+  Value source;
+  int64_t padTop = 0, padLeft = 0;
+  Value padValue;
+};
+FailureOr<GemmView> gemmViewOf(ImplicitLocOpBuilder &b, linalg::LinalgOp op,
+                               const PaddedInput *padded = nullptr);
 
 /// Builds a kernel computing `op` (any linalg op on buffers with
 /// projected-permutation or affine indexing maps) with one thread per point

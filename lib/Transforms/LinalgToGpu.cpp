@@ -260,6 +260,87 @@ Epilogue findEpilogue(linalg::LinalgOp op, Value acc, bool fuse) {
   return found;
 }
 
+/// The buffer `input` of a convolution as a padded copy of another one:
+/// allocated here, filled with a constant by linalg.fill or a linalg.map
+/// yielding it, a spatial subview of it receiving a memref.copy/linalg.copy
+/// of the source (what bufferizing tensor.pad gives), read by `conv` only,
+/// and the source untouched until the convolution. The ops that build the
+/// copy are returned in `dead`.
+std::optional<PaddedInput>
+findPaddedInput(linalg::Conv2DNchwFchwOp conv, Value input,
+                SmallVectorImpl<Operation *> &dead) {
+  auto alloc = input.getDefiningOp<memref::AllocOp>();
+  if (!alloc || alloc->getBlock() != conv->getBlock())
+    return std::nullopt;
+  Operation *fill = nullptr, *copy = nullptr;
+  memref::SubViewOp subview;
+  Value padValue, source;
+  for (Operation *user : alloc->getUsers()) {
+    if (user == conv.getOperation() || isa<memref::DeallocOp>(user))
+      continue;
+    if (auto f = dyn_cast<linalg::FillOp>(user); f && !fill) {
+      fill = f;
+      padValue = f.getInputs()[0];
+      continue;
+    }
+    if (auto map = dyn_cast<linalg::MapOp>(user); map && !fill &&
+        map.getInputs().empty()) {
+      auto yield = cast<linalg::YieldOp>(map.getBody()->getTerminator());
+      Value v = yield.getOperand(0);
+      // A value defined outside the body (a constant, typically).
+      if (v.getParentRegion() == &map.getMapper())
+        return std::nullopt;
+      fill = map;
+      padValue = v;
+      continue;
+    }
+    if (auto sv = dyn_cast<memref::SubViewOp>(user); sv && !subview) {
+      subview = sv;
+      continue;
+    }
+    return std::nullopt;
+  }
+  if (!fill || !subview || !subview->hasOneUse() || !padValue)
+    return std::nullopt;
+  copy = *subview->getUsers().begin();
+  if (auto c = dyn_cast<memref::CopyOp>(copy))
+    source = c.getSource();
+  else if (auto c = dyn_cast<linalg::CopyOp>(copy))
+    source = c.getInputs()[0];
+  if (!source || copy->getBlock() != conv->getBlock() ||
+      !copy->isBeforeInBlock(conv) || !fill->isBeforeInBlock(copy))
+    return std::nullopt;
+  auto sourceType = dyn_cast<MemRefType>(source.getType());
+  if (!sourceType || sourceType.getRank() != 4 ||
+      !sourceType.getLayout().isIdentity() ||
+      !llvm::all_of(subview.getStaticStrides(),
+                    [](int64_t s) { return s == 1; }))
+    return std::nullopt;
+  ArrayRef<int64_t> offsets = subview.getStaticOffsets();
+  if (offsets[0] != 0 || offsets[1] != 0 ||
+      ShapedType::isDynamic(offsets[2]) || ShapedType::isDynamic(offsets[3]))
+    return std::nullopt;
+  // Between the copy and the convolution nothing may write the source:
+  // only allocations, pure ops, and linalg ops writing fresh allocations.
+  for (Operation *o = copy->getNextNode(); o != conv.getOperation();
+       o = o->getNextNode()) {
+    if (isMemoryEffectFree(o) || isa<memref::AllocOp>(o))
+      continue;
+    auto linalgOp = dyn_cast<linalg::LinalgOp>(o);
+    if (!linalgOp || !llvm::all_of(linalgOp.getDpsInits(), [&](Value v) {
+          return v != source && v.getDefiningOp<memref::AllocOp>();
+        }))
+      return std::nullopt;
+  }
+  dead.append({copy, subview.getOperation(), fill});
+  PaddedInput padded;
+  padded.source = source;
+  padded.padTop = offsets[2];
+  padded.padLeft = offsets[3];
+  padded.padValue = padValue;
+  return padded;
+}
+
 struct LinalgToGpuPass
     : public fxp::impl::LinalgToGpuBase<LinalgToGpuPass> {
   using Base::Base;
@@ -345,7 +426,13 @@ struct LinalgToGpuPass
     // A fused kernel sits where the consumer was: its outputs exist there.
     Operation *at = epi.consumer ? epi.consumer.getOperation() : op.getOperation();
     ImplicitLocOpBuilder b(op.getLoc(), at);
-    FailureOr<GemmView> view = gemmViewOf(b, op);
+    // A convolution of a padded copy reads the unpadded source.
+    SmallVector<Operation *> padOps;
+    std::optional<PaddedInput> padded;
+    if (auto conv = dyn_cast<linalg::Conv2DNchwFchwOp>(op.getOperation()))
+      padded = findPaddedInput(conv, op.getDpsInputOperand(0)->get(), padOps);
+    FailureOr<GemmView> view =
+        gemmViewOf(b, op, padded ? &*padded : nullptr);
     if (failed(view))
       return false;
 
@@ -379,7 +466,19 @@ struct LinalgToGpuPass
       erased.insert(o);
       o->erase();
     };
+    Value paddedBuffer = op.getDpsInputOperand(0)->get();
     eraseOp(op);
+    if (padded) {
+      for (Operation *o : padOps)
+        eraseOp(o);
+      auto alloc = paddedBuffer.getDefiningOp<memref::AllocOp>();
+      for (Operation *d : llvm::make_early_inc_range(alloc->getUsers()))
+        if (isa<memref::DeallocOp>(d))
+          d->erase();
+      if (alloc->use_empty())
+        alloc->erase();
+      ++numPadsFolded;
+    }
     // The kernel writes every element once, starting from zero: the fill
     // is dead.
     if (epi.zeroFill)

@@ -327,7 +327,8 @@ static Value dimOf(ImplicitLocOpBuilder &b, Value memref, int64_t d) {
 
 FailureOr<GemmView>
 mlir::fxp::gpu_kernels::gemmViewOf(ImplicitLocOpBuilder &b,
-                                   linalg::LinalgOp op) {
+                                   linalg::LinalgOp op,
+                                   const PaddedInput *padded) {
   if (!op.hasPureBufferSemantics() || op.getNumDpsInputs() != 2 ||
       op.getNumDpsInits() != 1)
     return failure();
@@ -393,12 +394,40 @@ mlir::fxp::gpu_kernels::gemmViewOf(ImplicitLocOpBuilder &b,
     Value x = remu(b, m, ow), rest = divu(b, m, ow);
     return std::array<Value, 3>{divu(b, rest, oh), remu(b, rest, oh), x};
   };
+  // With a padded input, (row, col) of the padded buffer maps to
+  // (row - top, col - left) of the source; outside it reads the pad value
+  // (an unsigned compare catches both sides).
+  Value source, sourceH, sourceW, top, left, padValue;
+  if (padded) {
+    source = padded->source;
+    sourceH = dimOf(b, source, 2);
+    sourceW = dimOf(b, source, 3);
+    top = cst(b, padded->padTop);
+    left = cst(b, padded->padLeft);
+    padValue = padded->padValue;
+  }
   view.loadA = [=](ImplicitLocOpBuilder &b, Value m, Value k) -> Value {
     auto [batch, y, x] = splitM(b, m);
     auto [c, dy, dx] = splitK(b, k);
     Value row = add(b, mul(b, y, strides[0]), mul(b, dy, dilations[0]));
     Value col = add(b, mul(b, x, strides[1]), mul(b, dx, dilations[1]));
-    return memref::LoadOp::create(b, lhs, ValueRange{batch, c, row, col});
+    if (!source)
+      return memref::LoadOp::create(b, lhs, ValueRange{batch, c, row, col});
+    Value r = arith::SubIOp::create(b, row, top);
+    Value q = arith::SubIOp::create(b, col, left);
+    auto inside = scf::IfOp::create(
+        b, TypeRange{b.getI8Type()},
+        both(b, ult(b, r, sourceH), ult(b, q, sourceW)),
+        /*withElseRegion=*/true);
+    OpBuilder::InsertionGuard g(b);
+    b.setInsertionPointToStart(inside.thenBlock());
+    scf::YieldOp::create(
+        b, memref::LoadOp::create(b, source, ValueRange{batch, c, r, q})
+               .getResult());
+    b.setInsertionPointToStart(inside.elseBlock());
+    scf::YieldOp::create(b, padValue);
+    b.setInsertionPointAfter(inside);
+    return inside.getResult(0);
   };
   view.loadB = [=](ImplicitLocOpBuilder &b, Value n, Value k) -> Value {
     auto [c, dy, dx] = splitK(b, k);

@@ -145,3 +145,36 @@ func.func @transposed_b(%a: memref<128x64xi8>, %b: memref<96x64xi8>, %c: memref<
     ins(%a, %b : memref<128x64xi8>, memref<96x64xi8>) outs(%c : memref<128x96xi32>)
   return
 }
+
+// -----
+
+// A convolution of a padded copy (bufferized tensor.pad: constant-filled
+// buffer, source copied into a spatial subview) reads the source in place:
+// the fill, the copy and the padded buffer disappear, the implicit GEMM
+// loads the source at (row - 1, col - 1) and the pad value outside it.
+// CHECK-LABEL: func.func @padded_conv
+// CHECK-NOT: memref.alloc
+// CHECK-NOT: linalg.map
+// CHECK-NOT: memref.copy
+// CHECK: gpu.launch
+// CHECK: arith.subi %{{.*}}, %c1{{.*}} : index
+// CHECK: arith.subi %{{.*}}, %c1{{.*}} : index
+// CHECK: scf.if %{{.*}} -> (i8)
+// CHECK: memref.load %{{.*}} : memref<2x8x6x6xi8>
+// CHECK: } else {
+// CHECK: scf.yield %{{.*}} : i8
+// CHECK-COUNT-8: nvgpu.mma.sync
+// CHECK-NOT: fxp.kernel = "pointwise"
+func.func @padded_conv(%x: memref<2x8x6x6xi8>, %w: memref<16x8x3x3xi8>, %o: memref<2x16x6x6xi32>) {
+  %pad = arith.constant -3 : i8
+  %p = memref.alloc() : memref<2x8x8x8xi8>
+  linalg.map outs(%p : memref<2x8x8x8xi8>)
+    (%init: i8) {
+      linalg.yield %pad : i8
+    }
+  %sv = memref.subview %p[0, 0, 1, 1] [2, 8, 6, 6] [1, 1, 1, 1] : memref<2x8x8x8xi8> to memref<2x8x6x6xi8, strided<[512, 64, 8, 1], offset: 9>>
+  memref.copy %x, %sv : memref<2x8x6x6xi8> to memref<2x8x6x6xi8, strided<[512, 64, 8, 1], offset: 9>>
+  linalg.conv_2d_nchw_fchw {dilations = dense<1> : tensor<2xi64>, strides = dense<1> : tensor<2xi64>}
+    ins(%p, %w : memref<2x8x8x8xi8>, memref<16x8x3x3xi8>) outs(%o : memref<2x16x6x6xi32>)
+  return
+}

@@ -9,18 +9,18 @@
 // RUN: cc -shared -fPIC -o %t/libmockcuda.so %S/Inputs/mock_cuda.c
 // RUN: %python -c "import numpy as np; np.save('%t/x.npy', np.zeros((37, 2, 8, 8), np.float32)); np.zeros((3, 2, 8, 8), np.float32).tofile('%t/x.f32')"
 
-// 37 samples in batches of 16: three calls of 8 kernels each.
+// 37 samples in batches of 16: three calls of 6 kernels each.
 // RUN: env FXP_CUDA_DRIVER=%t/libmockcuda.so quant run %S/Inputs/tiny-int8.mlir --target=cuda --input %t/x.npy --batch 16 2>&1 | FileCheck %s --check-prefix=JIT
 // JIT-DAG: ran 37 samples
-// JIT-DAG: mock-cuda: PTX module, 24 kernels, 24 launches, 24 allocs, 24 frees, 6 copies, 0 pooled, 0 bad calls
+// JIT-DAG: mock-cuda: PTX module, 18 kernels, 18 launches, 21 allocs, 21 frees, 6 copies, 0 pooled, 0 bad calls
 
 // With the stream-ordered pool every allocation goes through it.
 // RUN: env MOCK_CUDA_POOLS=1 FXP_CUDA_DRIVER=%t/libmockcuda.so quant run %S/Inputs/tiny-int8.mlir --target=cuda --input %t/x.npy --batch 64 2>&1 | FileCheck %s --check-prefix=POOL
-// POOL: mock-cuda: PTX module, 8 kernels, 8 launches, 8 allocs, 8 frees, 2 copies, 8 pooled, 0 bad calls
+// POOL: mock-cuda: PTX module, 6 kernels, 6 launches, 7 allocs, 7 frees, 2 copies, 7 pooled, 0 bad calls
 
 // The ahead-of-time library driven from C through its header.
 // RUN: quant compile %S/Inputs/tiny-int8.mlir --target=cuda --gpu-options=format=isa -o %t/lib/model.so
 // RUN: cc -DFXP_CUDA -o %t/run %S/../Integration/Inputs/run_model.c -I %t/lib %t/lib/model.so -Wl,-rpath,%t/lib
 // RUN: env FXP_CUDA_DRIVER=%t/libmockcuda.so %t/run %t/x.f32 3 2 8 8 %t/out.f32 2>&1 | FileCheck %s --check-prefix=AOT
 // AOT-DAG: run_model: 3 x 5 logits
-// AOT-DAG: mock-cuda: PTX module, 8 kernels, 8 launches, 8 allocs, 8 frees, 2 copies, 0 pooled, 0 bad calls
+// AOT-DAG: mock-cuda: PTX module, 6 kernels, 6 launches, 7 allocs, 7 frees, 2 copies, 0 pooled, 0 bad calls

@@ -71,6 +71,10 @@ def LinalgToGpu : Pass<"fxp-linalg-to-gpu", "::mlir::func::FuncOp"> {
       K = C*KH*KW): the A loader gathers the window, strides and dilations
       included; no im2col buffer is written. Loads outside the problem read
       zero, so every shape is handled (the first layer's K = 9, say).
+      A convolution whose input is a padded copy (a buffer filled with a
+      constant with the source copied into a spatial subview: bufferized
+      `tensor.pad`) reads the source directly and the pad value outside
+      it; the copy, the fill and the buffer disappear.
       The next k-slab is fetched into registers while the tensor cores work
       on the current one; shared-memory rows are padded by 16 bytes so that
       ldmatrix reads are free of bank conflicts; operands with contiguous,
@@ -123,6 +127,8 @@ def LinalgToGpu : Pass<"fxp-linalg-to-gpu", "::mlir::func::FuncOp"> {
     Statistic<"numTensorCore", "num-tensor-core",
               "Contractions lowered to mma.sync kernels">,
     Statistic<"numDp4a", "num-dp4a", "Contractions lowered to dp4a kernels">,
+    Statistic<"numPadsFolded", "num-pads-folded",
+              "Padded copies of convolution inputs read in place">,
     Statistic<"numFused", "num-fused-epilogues",
               "Element-wise epilogues fused into tensor-core kernels">,
     Statistic<"numPointwise", "num-pointwise",
