@@ -82,8 +82,8 @@ struct Driver {
 };
 
 struct State {
-  std::mutex mutex;
-  bool probed = false;
+  std::once_flag probed;
+  std::mutex errorMutex; // guards `error`
   bool usable = false;
   std::string probeError; // why no device is usable
   std::string error;      // first error since the last fxpCudaTakeError
@@ -126,6 +126,7 @@ std::string describe(CUresult r) {
 
 void record(const std::string &message) {
   State &s = state();
+  std::lock_guard<std::mutex> lock(s.errorMutex);
   if (s.error.empty()) {
     s.error = message;
     std::fprintf(stderr, "fxp-cuda: %s\n", message.c_str());
@@ -138,11 +139,8 @@ template <typename Fn> bool resolve(void *lib, const char *name, Fn &fn) {
 }
 
 /// Loads the driver and retains device 0's primary context, once.
-bool probe() {
+bool probeOnce() {
   State &s = state();
-  if (s.probed)
-    return s.usable;
-  s.probed = true;
   // FXP_CUDA_DRIVER names another driver library (tests use the
   // toolkit's stub to reach the driver's own errors).
   const char *path = std::getenv("FXP_CUDA_DRIVER");
@@ -229,14 +227,24 @@ bool probe() {
 
 /// Makes the context current for a GPU call; false (and an error recorded
 /// once) when there is no usable device or an earlier call failed.
+/// Probes once (thread-safe); true when a device is usable.
+bool probe() {
+  State &s = state();
+  std::call_once(s.probed, [] { probeOnce(); });
+  return s.usable;
+}
+
 bool enter() {
   State &s = state();
   if (!probe()) {
     record(s.probeError);
     return false;
   }
-  if (!s.error.empty())
-    return false;
+  {
+    std::lock_guard<std::mutex> lock(s.errorMutex);
+    if (!s.error.empty())
+      return false;
+  }
   s.d.cuCtxSetCurrent(s.context);
   return true;
 }
@@ -261,7 +269,6 @@ CUdeviceptr dev(void *p) { return reinterpret_cast<CUdeviceptr>(p); }
 extern "C" {
 
 int fxpCudaProbe(char *message, size_t size) {
-  std::lock_guard<std::mutex> lock(state().mutex);
   if (probe())
     return 1;
   copyOut(state().probeError, message, size);
@@ -269,7 +276,6 @@ int fxpCudaProbe(char *message, size_t size) {
 }
 
 int fxpCudaDeviceName(char *out, size_t size) {
-  std::lock_guard<std::mutex> lock(state().mutex);
   State &s = state();
   if (!probe())
     return 0;
@@ -285,8 +291,8 @@ int fxpCudaDeviceName(char *out, size_t size) {
 }
 
 int fxpCudaTakeError(char *message, size_t size) {
-  std::lock_guard<std::mutex> lock(state().mutex);
   State &s = state();
+  std::lock_guard<std::mutex> lock(s.errorMutex);
   if (s.error.empty())
     return 0;
   copyOut(s.error, message, size);
@@ -451,9 +457,13 @@ static size_t spannedBytes(int64_t rank, void *descriptor,
   auto *words = static_cast<int64_t *>(descriptor);
   auto *aligned = reinterpret_cast<char *>(words[1]);
   int64_t offset = words[2];
+  // Elements spanned: 1 + sum (size - 1) * stride; none when a size is 0.
   int64_t count = 1;
-  for (int64_t d = 0; d < rank; ++d)
-    count = std::max<int64_t>(count, words[3 + d] * words[3 + rank + d]);
+  for (int64_t d = 0; d < rank; ++d) {
+    if (words[3 + d] == 0)
+      return 0;
+    count += (words[3 + d] - 1) * std::abs(words[3 + rank + d]);
+  }
   *base = aligned + offset * elementSizeBytes;
   return static_cast<size_t>(count * elementSizeBytes);
 }

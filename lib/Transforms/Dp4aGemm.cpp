@@ -62,18 +62,20 @@ Value fetch4(ImplicitLocOpBuilder &b, Value rows, const GemmLoad &load,
 void mlir::fxp::gpu_kernels::buildDp4aGemm(ImplicitLocOpBuilder &b,
                                            const GemmKernel &gemm) {
   Value one = cst(b, 1), tile = cst(b, kTile);
-  Value gridX = arith::CeilDivUIOp::create(b, gemm.n, tile);
-  Value gridY = arith::CeilDivUIOp::create(b, gemm.m, tile);
+  // M on grid x (limit 2^31 - 1), N on grid y (65535 x 16 columns).
+  Value gridX = arith::CeilDivUIOp::create(b, gemm.m, tile);
+  Value gridY = arith::CeilDivUIOp::create(b, gemm.n, tile);
   auto launch = gpu::LaunchOp::create(b, gridX, gridY, one, tile, tile, one);
   launch->setAttr("fxp.kernel", b.getStringAttr("dp4a_s8"));
 
   OpBuilder::InsertionGuard guard(b);
   b.setInsertionPointToStart(&launch.getBody().front());
+  // Consecutive threads take consecutive columns n (coalesced stores).
   Value n = arith::AddIOp::create(
-      b, arith::MulIOp::create(b, launch.getBlockIds().x, tile),
+      b, arith::MulIOp::create(b, launch.getBlockIds().y, tile),
       launch.getThreadIds().x);
   Value m = arith::AddIOp::create(
-      b, arith::MulIOp::create(b, launch.getBlockIds().y, tile),
+      b, arith::MulIOp::create(b, launch.getBlockIds().x, tile),
       launch.getThreadIds().y);
   Value inBounds = arith::AndIOp::create(
       b, arith::CmpIOp::create(b, arith::CmpIPredicate::ult, m, gemm.m),

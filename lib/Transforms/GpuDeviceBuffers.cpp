@@ -159,6 +159,10 @@ struct GpuDeviceBuffersPass
     for (memref::GetGlobalOp g : globals) {
       if (embedConstants && embedInKernels(g))
         continue;
+      // Copied once at entry, so that the copy dominates the frees before
+      // each return.
+      if (g->getBlock() != &entry)
+        g->moveBefore(&entry, entry.begin());
       b.setInsertionPointAfter(g);
       device.push_back(copyToDevice(b, g.getLoc(), g.getResult()));
     }

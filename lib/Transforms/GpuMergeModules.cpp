@@ -31,47 +31,69 @@ struct GpuMergeModulesPass
         sources.push_back(gpuModule);
     if (sources.size() < 2)
       return;
+    // The merged module takes a name no other symbol has (the sources
+    // disappear).
+    auto mergedName = StringAttr::get(&getContext(), name);
+    if (Operation *clash = SymbolTable::lookupSymbolIn(module, mergedName);
+        clash && !llvm::is_contained(sources, clash)) {
+      emitError(module.getLoc())
+          << "fxp-gpu-merge-modules: a symbol named '" << name
+          << "' already exists";
+      return signalPassFailure();
+    }
 
-    SymbolTable top(module);
     OpBuilder b(sources.front());
     auto merged = gpu::GPUModuleOp::create(b, sources.front().getLoc(),
                                            "fxp_merged_tmp");
     SymbolTable table(merged);
-    // (old module, old kernel) -> new kernel name.
+    // (old module, old symbol) -> symbol in the merged module.
     DenseMap<std::pair<StringAttr, StringAttr>, StringAttr> renamed;
     for (gpu::GPUModuleOp source : sources) {
-      for (Operation &op :
-           llvm::make_early_inc_range(source.getBody()->without_terminator())) {
+      // Decide every name first and rewrite the references inside the
+      // source module, then move its definitions.
+      SmallVector<Operation *> moving;
+      for (Operation &op : source.getBody()->without_terminator()) {
         auto symbol = dyn_cast<SymbolOpInterface>(op);
-        StringAttr oldName = symbol ? symbol.getNameAttr() : StringAttr();
-        op.moveBefore(merged.getBody(), merged.getBody()->end());
-        if (!symbol)
-          continue;
-        StringAttr newName = oldName;
-        Operation *existing = table.lookup(oldName);
-        // Identical definitions (a constant global two kernels read) merge.
-        if (existing && existing != &op &&
-            OperationEquivalence::isEquivalentTo(
-                existing, &op, OperationEquivalence::ignoreValueEquivalence,
-                /*markEquivalent=*/nullptr,
-                OperationEquivalence::IgnoreLocations)) {
-          renamed[{source.getNameAttr(), oldName}] = oldName;
-          op.erase();
+        if (!symbol) {
+          moving.push_back(&op);
           continue;
         }
-        if (existing && existing != &op)
+        StringAttr oldName = symbol.getNameAttr();
+        Operation *existing = table.lookup(oldName);
+        // An identical definition (same operands wiring, attributes and
+        // bodies: a constant global two kernels read) is shared.
+        if (existing && OperationEquivalence::isEquivalentTo(
+                            existing, &op, OperationEquivalence::IgnoreLocations)) {
+          renamed[{source.getNameAttr(), oldName}] = oldName;
+          continue;
+        }
+        StringAttr newName = oldName;
+        if (existing) {
           newName = StringAttr::get(
               &getContext(), source.getName() + "_" + oldName.getValue());
-        if (newName != oldName && failed(table.rename(&op, newName))) {
-          op.emitError("fxp-gpu-merge-modules: cannot rename to ")
-              << newName;
-          return signalPassFailure();
+          for (unsigned n = 0; table.lookup(newName) ||
+                               source.lookupSymbol(newName);
+               ++n)
+            newName = StringAttr::get(&getContext(), source.getName() + "_" +
+                                                         oldName.getValue() +
+                                                         "_" + Twine(n));
+          if (failed(SymbolTable::replaceAllSymbolUses(oldName, newName,
+                                                       source))) {
+            op.emitError("fxp-gpu-merge-modules: cannot rename to ")
+                << newName;
+            return signalPassFailure();
+          }
+          SymbolTable::setSymbolName(&op, newName);
         }
-        table.insert(&op);
-        renamed[{source.getNameAttr(), oldName}] = table.getSymbolName(&op);
+        renamed[{source.getNameAttr(), oldName}] = newName;
+        moving.push_back(&op);
+      }
+      for (Operation *op : moving) {
+        op->moveBefore(merged.getBody(), merged.getBody()->end());
+        if (isa<SymbolOpInterface>(op))
+          table.insert(op);
       }
     }
-    auto mergedName = StringAttr::get(&getContext(), name);
     module.walk([&](gpu::LaunchFuncOp launch) {
       SymbolRefAttr kernel = launch.getKernel();
       auto it = renamed.find(
@@ -83,12 +105,6 @@ struct GpuMergeModulesPass
     });
     for (gpu::GPUModuleOp source : sources)
       source.erase();
-    if (top.lookup(mergedName)) {
-      emitError(module.getLoc())
-          << "fxp-gpu-merge-modules: a symbol named '" << name
-          << "' already exists";
-      return signalPassFailure();
-    }
     merged.setName(name);
   }
 };

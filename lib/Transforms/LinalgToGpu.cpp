@@ -47,8 +47,15 @@ static SmallVector<Value> indicesAt(ImplicitLocOpBuilder &b,
       indices.push_back(arith::ConstantIndexOp::create(b, c.getValue()));
       continue;
     }
+    // Dimensions the expression does not use may have no value here
+    // (reduction dimensions outside their loops).
+    SmallVector<Value> operands;
+    for (unsigned d = 0; d < map.getNumDims(); ++d)
+      operands.push_back(expr.isFunctionOfDim(d) && ivs[d]
+                             ? ivs[d]
+                             : arith::ConstantIndexOp::create(b, 0).getResult());
     indices.push_back(affine::AffineApplyOp::create(
-        b, AffineMap::get(map.getNumDims(), 0, expr), ivs));
+        b, AffineMap::get(map.getNumDims(), 0, expr), operands));
   }
   return indices;
 }
@@ -220,6 +227,27 @@ bool quietBetween(Operation *from, Operation *to) {
   return true;
 }
 
+/// The buffer a memref value views (through view-like ops).
+Value rootBuffer(Value v) {
+  while (auto view = v.getDefiningOp<ViewLikeOpInterface>())
+    v = view.getViewSource();
+  return v;
+}
+
+/// Every output of `consumer` is its own allocation, none of the buffers
+/// `gemm` reads.
+bool writesFreshBuffers(linalg::GenericOp consumer, linalg::LinalgOp gemm) {
+  for (Value init : consumer.getDpsInits()) {
+    Value root = rootBuffer(init);
+    if (!root.getDefiningOp<memref::AllocOp>())
+      return false;
+    for (Value in : gemm.getDpsInputs())
+      if (rootBuffer(in) == root)
+        return false;
+  }
+  return true;
+}
+
 /// Finds the zero fill of the accumulator `acc` right before `op` (the
 /// kernel then starts from zero and the fill is dead), and, for a buffer
 /// allocated here that nothing else touches, the fusable element-wise
@@ -247,8 +275,9 @@ Epilogue findEpilogue(linalg::LinalgOp op, Value acc, bool fuse) {
         generic.getMatchingIndexingMap(&use).isIdentity() &&
         generic.getNumLoops() == cast<MemRefType>(acc.getType()).getRank() &&
         // The kernel replaces the consumer: nothing in between may touch
-        // memory.
-        quietBetween(op, generic)) {
+        // memory, and the consumer writes fresh buffers only (blocks store
+        // results while others still read the GEMM's operands).
+        quietBetween(op, generic) && writesFreshBuffers(generic, op)) {
       found.consumer = generic;
       found.consumerOperand = use.getOperandNumber();
       continue;
@@ -300,7 +329,10 @@ findPaddedInput(linalg::Conv2DNchwFchwOp conv, Value input,
     }
     return std::nullopt;
   }
-  if (!fill || !subview || !subview->hasOneUse() || !padValue)
+  if (!fill || !subview || !subview->hasOneUse() || !padValue ||
+      fill->getBlock() != conv->getBlock() ||
+      padValue.getType() !=
+          cast<MemRefType>(input.getType()).getElementType())
     return std::nullopt;
   copy = *subview->getUsers().begin();
   if (auto c = dyn_cast<memref::CopyOp>(copy))

@@ -177,8 +177,10 @@ void mlir::fxp::gpu_kernels::buildTensorCoreGemm(ImplicitLocOpBuilder &b,
                                MemRefLayoutAttrInterface(), workgroup);
 
   Value one = cst(b, 1);
-  Value gridX = arith::CeilDivUIOp::create(b, gemm.n, cst(b, tiles.tileN));
-  Value gridY = arith::CeilDivUIOp::create(b, gemm.m, cst(b, tiles.tileM));
+  // M (batch x pixels for convolutions) can be large: it goes on grid x,
+  // whose limit is 2^31 - 1 (y and z stop at 65535).
+  Value gridX = arith::CeilDivUIOp::create(b, gemm.m, cst(b, tiles.tileM));
+  Value gridY = arith::CeilDivUIOp::create(b, gemm.n, cst(b, tiles.tileN));
   auto launch = gpu::LaunchOp::create(
       b, gridX, gridY, one, cst(b, kThreads), one, one,
       /*dynamicSharedMemorySize=*/nullptr, /*asyncTokenType=*/nullptr,
@@ -194,8 +196,8 @@ void mlir::fxp::gpu_kernels::buildTensorCoreGemm(ImplicitLocOpBuilder &b,
   Value lane = remu(b, tid, cst(b, kWarp));
   Value wm = divu(b, warp, cst(b, kWarpsN));
   Value wn = remu(b, warp, cst(b, kWarpsN));
-  Value bm0 = mul(b, launch.getBlockIds().y, tiles.tileM);
-  Value bn0 = mul(b, launch.getBlockIds().x, tiles.tileN);
+  Value bm0 = mul(b, launch.getBlockIds().x, tiles.tileM);
+  Value bn0 = mul(b, launch.getBlockIds().y, tiles.tileN);
 
   const int64_t warpM = tiles.tileM / kWarpsM, warpN = tiles.tileN / kWarpsN;
   const int64_t fragsM = warpM / kMmaM, fragsN = warpN / kMmaN;
@@ -397,9 +399,11 @@ mlir::fxp::gpu_kernels::gemmViewOf(ImplicitLocOpBuilder &b,
   // With a padded input, (row, col) of the padded buffer maps to
   // (row - top, col - left) of the source; outside it reads the pad value
   // (an unsigned compare catches both sides).
-  Value source, sourceH, sourceW, top, left, padValue;
+  Value source, sourceN, sourceC, sourceH, sourceW, top, left, padValue;
   if (padded) {
     source = padded->source;
+    sourceN = dimOf(b, source, 0);
+    sourceC = dimOf(b, source, 1);
     sourceH = dimOf(b, source, 2);
     sourceW = dimOf(b, source, 3);
     top = cst(b, padded->padTop);
@@ -415,10 +419,12 @@ mlir::fxp::gpu_kernels::gemmViewOf(ImplicitLocOpBuilder &b,
       return memref::LoadOp::create(b, lhs, ValueRange{batch, c, row, col});
     Value r = arith::SubIOp::create(b, row, top);
     Value q = arith::SubIOp::create(b, col, left);
-    auto inside = scf::IfOp::create(
-        b, TypeRange{b.getI8Type()},
-        both(b, ult(b, r, sourceH), ult(b, q, sourceW)),
-        /*withElseRegion=*/true);
+    // Batch and channels too: a pad may also add channels.
+    Value within =
+        both(b, both(b, ult(b, batch, sourceN), ult(b, c, sourceC)),
+             both(b, ult(b, r, sourceH), ult(b, q, sourceW)));
+    auto inside = scf::IfOp::create(b, TypeRange{b.getI8Type()}, within,
+                                    /*withElseRegion=*/true);
     OpBuilder::InsertionGuard g(b);
     b.setInsertionPointToStart(inside.thenBlock());
     scf::YieldOp::create(

@@ -43,11 +43,12 @@
 // TILES: workgroup(%{{.*}} : memref<32x80xi8, #gpu.address_space<workgroup>>, %{{.*}} : memref<16x80xi8, #gpu.address_space<workgroup>>)
 // TILES-COUNT-2: nvgpu.mma.sync
 // TILES: gpu.barrier
-func.func @matmul_fused(%a: memref<?x64xi8>, %w: memref<64x10xi8>, %bias: memref<10xi32>, %out: memref<?x10xi8>) {
+func.func @matmul_fused(%a: memref<?x64xi8>, %w: memref<64x10xi8>, %bias: memref<10xi32>) -> memref<?x10xi8> {
   %c0 = arith.constant 0 : index
   %z = arith.constant 0 : i32
   %n = memref.dim %a, %c0 : memref<?x64xi8>
   %acc = memref.alloc(%n) : memref<?x10xi32>
+  %out = memref.alloc(%n) : memref<?x10xi8>
   linalg.fill ins(%z : i32) outs(%acc : memref<?x10xi32>)
   linalg.matmul ins(%a, %w : memref<?x64xi8>, memref<64x10xi8>) outs(%acc : memref<?x10xi32>)
   linalg.generic {indexing_maps = [#id, #col, #id], iterator_types = ["parallel", "parallel"]}
@@ -56,6 +57,30 @@ func.func @matmul_fused(%a: memref<?x64xi8>, %w: memref<64x10xi8>, %bias: memref
     %s = arith.addi %x, %b : i32
     %t = arith.trunci %s : i32 to i8
     linalg.yield %t : i8
+  }
+  return %out : memref<?x10xi8>
+}
+
+// -----
+
+// The consumer writes a buffer the caller passed: it might alias the GEMM's
+// operands, so it is not fused (the accumulator is materialized).
+// CHECK-LABEL: func.func @matmul_unfused
+// CHECK: memref.alloc(%{{.*}}) : memref<?x10xi32>
+// CHECK: fxp.kernel = "mma_sync_m16n8k32_s8"
+// CHECK: fxp.kernel = "pointwise"
+func.func @matmul_unfused(%a: memref<?x64xi8>, %w: memref<64x10xi8>, %out: memref<?x10xi32>) {
+  %c0 = arith.constant 0 : index
+  %z = arith.constant 0 : i32
+  %n = memref.dim %a, %c0 : memref<?x64xi8>
+  %acc = memref.alloc(%n) : memref<?x10xi32>
+  linalg.fill ins(%z : i32) outs(%acc : memref<?x10xi32>)
+  linalg.matmul ins(%a, %w : memref<?x64xi8>, memref<64x10xi8>) outs(%acc : memref<?x10xi32>)
+  linalg.generic {indexing_maps = [affine_map<(d0, d1) -> (d0, d1)>, affine_map<(d0, d1) -> (d0, d1)>], iterator_types = ["parallel", "parallel"]}
+      ins(%acc : memref<?x10xi32>) outs(%out : memref<?x10xi32>) {
+  ^bb0(%x: i32, %o: i32):
+    %s = arith.addi %x, %x : i32
+    linalg.yield %s : i32
   }
   return
 }
@@ -130,7 +155,10 @@ func.func @wide_matmul(%a: memref<8x16xi16>, %b: memref<16x4xi16>, %c: memref<8x
 // of 16: both operands are staged with 16-byte vector loads.
 // CHECK-LABEL: func.func @transposed_b
 // CHECK-NOT: linalg.fill
-// CHECK: gpu.launch
+// M goes on grid x (large batches), N on grid y.
+// CHECK: %[[GX:.+]] = arith.ceildivui %c128{{.*}}, %c64
+// CHECK: %[[GY:.+]] = arith.ceildivui %c96{{.*}}, %c64
+// CHECK: gpu.launch blocks({{.*}}) in ({{.*}} = %[[GX]], {{.*}} = %[[GY]],
 // CHECK: vector.load %{{.*}} {alignment = 16 : i64} : memref<128x64xi8>, vector<16xi8>
 // CHECK: vector.store %{{.*}} {alignment = 16 : i64} : memref<64x48xi8, #gpu.address_space<workgroup>>, vector<16xi8>
 // CHECK: vector.load %{{.*}} {alignment = 16 : i64} : memref<96x64xi8>, vector<16xi8>
@@ -157,8 +185,12 @@ func.func @transposed_b(%a: memref<128x64xi8>, %b: memref<96x64xi8>, %c: memref<
 // CHECK-NOT: linalg.map
 // CHECK-NOT: memref.copy
 // CHECK: gpu.launch
-// CHECK: arith.subi %{{.*}}, %c1{{.*}} : index
-// CHECK: arith.subi %{{.*}}, %c1{{.*}} : index
+// CHECK: %[[R:.+]] = arith.subi %{{.*}}, %c1{{.*}} : index
+// CHECK: %[[Q:.+]] = arith.subi %{{.*}}, %c1{{.*}} : index
+// CHECK: arith.cmpi ult, %{{.*}}, %c2{{.*}} : index
+// CHECK: arith.cmpi ult, %{{.*}}, %c8{{.*}} : index
+// CHECK: arith.cmpi ult, %[[R]], %c6{{.*}} : index
+// CHECK: arith.cmpi ult, %[[Q]], %c6{{.*}} : index
 // CHECK: scf.if %{{.*}} -> (i8)
 // CHECK: memref.load %{{.*}} : memref<2x8x6x6xi8>
 // CHECK: } else {
