@@ -16,6 +16,7 @@
 #include "fxp/Pipelines/Pipelines.h"
 
 #include "mlir/Dialect/Func/IR/FuncOps.h"
+#include "mlir/ExecutionEngine/OptUtils.h"
 #include "mlir/Dialect/GPU/IR/GPUDialect.h"
 #include "mlir/IR/BuiltinTypes.h"
 #include "mlir/IR/MLIRContext.h"
@@ -23,6 +24,7 @@
 #include "mlir/Target/LLVMIR/Dialect/All.h"
 #include "mlir/Target/LLVMIR/Export.h"
 
+#include "llvm/IR/IRBuilder.h"
 #include "llvm/IR/LLVMContext.h"
 #include "llvm/IR/LegacyPassManager.h"
 #include "llvm/IR/Module.h"
@@ -38,6 +40,7 @@
 #include "llvm/Target/TargetMachine.h"
 #include "llvm/Target/TargetOptions.h"
 #include "llvm/TargetParser/Host.h"
+#include "llvm/TargetParser/SubtargetFeature.h"
 
 using namespace mlir;
 using namespace mlir::fxp;
@@ -168,6 +171,68 @@ static llvm::Expected<std::string> makeHeader(func::FuncOp func, bool cuda,
   return text;
 }
 
+/// `func` as a private declaration keeping only the `fxp.name`s of its
+/// arguments and results: the signature `quant run` reads back from a
+/// compiled library.
+static std::string signatureOf(func::FuncOp func) {
+  auto names = [&](ArrayAttr all, unsigned count) {
+    SmallVector<Attribute> kept;
+    for (unsigned i = 0; i < count; ++i) {
+      auto dict = all ? dyn_cast_or_null<DictionaryAttr>(all[i]) : nullptr;
+      NamedAttrList list;
+      if (dict)
+        if (Attribute name = dict.get("fxp.name"))
+          list.append("fxp.name", name);
+      kept.push_back(list.getDictionary(func.getContext()));
+    }
+    return kept;
+  };
+  auto decl = func::FuncOp::create(func.getLoc(), func.getName(),
+                                   func.getFunctionType());
+  decl.setPrivate();
+  decl.setAllArgAttrs(names(func.getAllArgAttrs(), func.getNumArguments()));
+  decl.setAllResultAttrs(names(func.getAllResultAttrs(), func.getNumResults()));
+  std::string text;
+  llvm::raw_string_ostream os(text);
+  decl->print(os);
+  decl->erase();
+  return text;
+}
+
+/// Adds what `quant run` needs to run the library: the signature and target
+/// as C strings, and `_mlir__mlir_ciface_<entry>(void **args)`, which calls
+/// the C interface with args[i] pointing to its i-th argument (MLIR's
+/// packed convention).
+static llvm::Error addRunSupport(llvm::Module &module, llvm::StringRef entry,
+                                 llvm::StringRef signature,
+                                 llvm::StringRef target) {
+  llvm::LLVMContext &ctx = module.getContext();
+  for (auto [name, text] : {std::pair{"fxp_model_signature", signature},
+                            std::pair{"fxp_model_target", target}}) {
+    llvm::Constant *value = llvm::ConstantDataArray::getString(ctx, text);
+    new llvm::GlobalVariable(module, value->getType(), /*isConstant=*/true,
+                             llvm::GlobalValue::ExternalLinkage, value, name);
+  }
+  std::string ciface = ("_mlir_ciface_" + entry).str();
+  llvm::Function *callee = module.getFunction(ciface);
+  if (!callee)
+    return llvm::createStringError("no " + ciface + " in the lowered module");
+  auto *ptr = llvm::PointerType::getUnqual(ctx);
+  auto *packed = llvm::Function::Create(
+      llvm::FunctionType::get(llvm::Type::getVoidTy(ctx), {ptr}, false),
+      llvm::GlobalValue::ExternalLinkage, "_mlir_" + ciface, module);
+  llvm::IRBuilder<> b(llvm::BasicBlock::Create(ctx, "entry", packed));
+  SmallVector<llvm::Value *> args;
+  for (auto [i, param] : llvm::enumerate(callee->args())) {
+    llvm::Value *slot = b.CreateLoad(
+        ptr, b.CreateConstGEP1_64(ptr, packed->getArg(0), i));
+    args.push_back(b.CreateLoad(param.getType(), slot));
+  }
+  b.CreateCall(callee, args);
+  b.CreateRetVoid();
+  return llvm::Error::success();
+}
+
 static llvm::Error writeFile(llvm::StringRef path, llvm::StringRef bytes) {
   std::error_code ec;
   llvm::raw_fd_ostream os(path, ec);
@@ -201,6 +266,12 @@ int mlir::fxp::driver::compileMain(int argc, char **argv) {
       cl::init(""));
   static cl::opt<std::string> entry(
       cl::cat(category), "entry", cl::desc("Entry function"), cl::init("main"));
+  static cl::opt<std::string> cpu(
+      cl::cat(category), "cpu",
+      cl::desc("Host CPU the library's code is tuned for: generic (runs on "
+               "any x86-64/AArch64 of its kind, default), native (this "
+               "machine's CPU and features) or an LLVM CPU name"),
+      cl::init("generic"));
   static cl::opt<std::string> linker(
       cl::cat(category), "linker",
       cl::desc("C compiler driver that links the shared library"),
@@ -237,6 +308,7 @@ int mlir::fxp::driver::compileMain(int argc, char **argv) {
   auto func = module->lookupSymbol<func::FuncOp>(entry);
   if (!func || func.isExternal())
     return fail("no function @" + entry + " with a body in " + modelPath);
+  std::string signature = signatureOf(func);
   std::string header;
   if (emit == "lib") {
     auto text = makeHeader(func, cuda, outputPath);
@@ -305,6 +377,9 @@ int mlir::fxp::driver::compileMain(int argc, char **argv) {
     if (!global.isDeclaration() && !global.hasLocalLinkage() &&
         !global.getName().starts_with("llvm."))
       global.setVisibility(llvm::GlobalValue::HiddenVisibility);
+  if (llvm::Error error = addRunSupport(*llvmModule, entry, signature,
+                                        cuda ? "cuda" : "cpu"))
+    return fail(llvm::toString(std::move(error)));
   if (emit == "llvm") {
     std::string text;
     llvm::raw_string_ostream os(text);
@@ -323,12 +398,27 @@ int mlir::fxp::driver::compileMain(int argc, char **argv) {
       llvm::TargetRegistry::lookupTarget(triple, error);
   if (!llvmTarget)
     return fail("no LLVM target for " + triple.str() + ": " + error);
-  std::unique_ptr<llvm::TargetMachine> machine(
-      llvmTarget->createTargetMachine(triple, "generic", "",
-                                      llvm::TargetOptions(),
-                                      llvm::Reloc::PIC_));
+  std::string cpuName = cpu == "native" ? llvm::sys::getHostCPUName().str()
+                                        : cpu.getValue();
+  std::string features;
+  if (cpu == "native") {
+    llvm::SubtargetFeatures host;
+    for (auto &feature : llvm::sys::getHostCPUFeatures())
+      host.AddFeature(feature.first(), feature.second);
+    features = host.getString();
+  }
+  std::unique_ptr<llvm::TargetMachine> machine(llvmTarget->createTargetMachine(
+      triple, cpuName, features, llvm::TargetOptions(), llvm::Reloc::PIC_,
+      std::nullopt, llvm::CodeGenOptLevel::Aggressive));
+  if (!machine)
+    return fail("no target machine for CPU '" + cpuName + "'");
   llvmModule->setDataLayout(machine->createDataLayout());
   llvmModule->setTargetTriple(triple);
+  // The same -O3 pipeline as the JIT.
+  if (llvm::Error error =
+          makeOptimizingTransformer(3, 0, machine.get())(llvmModule.get()))
+    return fail("optimizing the LLVM IR failed: " +
+                llvm::toString(std::move(error)));
 
   std::string objectPath = outputPath;
   llvm::SmallString<128> tempObject;
@@ -380,6 +470,7 @@ int mlir::fxp::driver::compileMain(int argc, char **argv) {
     return fail(llvm::toString(std::move(err)));
   llvm::outs() << "quant compile: wrote " << outputPath << " and "
                << headerPath << " (--target=" << target << ", entry "
-               << "_mlir_ciface_" << entry << ")\n";
+               << "_mlir_ciface_" << entry << "; `quant run " << outputPath
+               << "` runs it)\n";
   return 0;
 }

@@ -97,7 +97,9 @@ int mlir::fxp::driver::runMain(int argc, char **argv) {
   static cl::OptionCategory category("quant run options");
   static cl::opt<std::string> modelPath(
       cl::cat(category), cl::Positional,
-      cl::desc("<model.mlir | model.mlirbc | model.onnx>"), cl::Required);
+      cl::desc("<model.mlir | model.mlirbc | model.onnx | model.so from "
+               "quant compile>"),
+      cl::Required);
   static cl::list<std::string> inputPaths(
       cl::cat(category), "input",
       cl::desc("Data for the next function argument: NPY (float32, "
@@ -154,16 +156,30 @@ int mlir::fxp::driver::runMain(int argc, char **argv) {
     return fail(parsedNorm.takeError());
   Normalization norm = *parsedNorm;
 
+  // A library from `quant compile` runs as it is (its target is built in);
+  // anything else is compiled here.
   MLIRContext context;
-  OwningOpRef<ModuleOp> module = loadModule(context, modelPath);
-  if (!module)
-    return 1;
+  llvm::Expected<std::unique_ptr<JitModel>> model =
+      llvm::createStringError("no model");
   JitTarget jitTarget;
-  jitTarget.cuda = target == "cuda";
-  jitTarget.nvvmOptions = gpuOptions;
-  auto model = JitModel::compile(*module, entry, {}, jitTarget);
-  if (!model)
-    return fail(model.takeError());
+  if (llvm::StringRef(modelPath).ends_with(".so")) {
+    model = JitModel::loadLibrary(modelPath);
+    if (!model)
+      return fail(model.takeError());
+    if (target.getNumOccurrences() && (target == "cuda") != (*model)->isCuda())
+      return fail(modelPath + " was compiled for --target=" +
+                  ((*model)->isCuda() ? "cuda" : "cpu") + ", not " + target);
+    jitTarget.cuda = (*model)->isCuda();
+  } else {
+    OwningOpRef<ModuleOp> module = loadModule(context, modelPath);
+    if (!module)
+      return 1;
+    jitTarget.cuda = target == "cuda";
+    jitTarget.nvvmOptions = gpuOptions;
+    model = JitModel::compile(*module, entry, {}, jitTarget);
+    if (!model)
+      return fail(model.takeError());
+  }
   llvm::ArrayRef<TensorSignature> inputs = (*model)->getInputs();
   llvm::ArrayRef<TensorSignature> outputs = (*model)->getOutputs();
 

@@ -9,6 +9,10 @@
 #include "fxp/Pipelines/Pipelines.h"
 #include "fxp/Runtime/CudaRuntime.h"
 
+#include "mlir/Parser/Parser.h"
+
+#include <dlfcn.h>
+
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/ExecutionEngine/ExecutionEngine.h"
 #include "mlir/ExecutionEngine/OptUtils.h"
@@ -98,7 +102,81 @@ getSignature(Type type, llvm::StringRef what, llvm::StringRef entry) {
   return signature;
 }
 
-JitModel::~JitModel() = default;
+JitModel::~JitModel() {
+  engine.reset();
+  if (library)
+    dlclose(library);
+}
+
+llvm::Error JitModel::readSignature(func::FuncOp func) {
+  llvm::StringRef entry = func.getName();
+  FunctionType type = func.getFunctionType();
+  for (auto [index, input] : llvm::enumerate(type.getInputs())) {
+    auto signature =
+        getSignature(input, "argument #" + std::to_string(index), entry);
+    if (!signature)
+      return signature.takeError();
+    if (auto name = func.getArgAttrOfType<StringAttr>(index, "fxp.name"))
+      signature->name = name.str();
+    inputs.push_back(std::move(*signature));
+  }
+  for (auto [index, output] : llvm::enumerate(type.getResults())) {
+    auto signature =
+        getSignature(output, "result #" + std::to_string(index), entry);
+    if (!signature)
+      return signature.takeError();
+    if (auto name = func.getResultAttrOfType<StringAttr>(index, "fxp.name"))
+      signature->name = name.str();
+    outputs.push_back(std::move(*signature));
+  }
+  if (outputs.empty())
+    return makeError("@" + entry + " returns nothing");
+  return llvm::Error::success();
+}
+
+llvm::Expected<std::unique_ptr<JitModel>>
+JitModel::loadLibrary(llvm::StringRef path) {
+  std::unique_ptr<JitModel> model(new JitModel());
+  model->library = dlopen(path.str().c_str(), RTLD_NOW | RTLD_LOCAL);
+  if (!model->library)
+    return makeError("cannot load " + path + ": " + dlerror());
+  auto *signature = static_cast<const char *>(
+      dlsym(model->library, "fxp_model_signature"));
+  auto *target =
+      static_cast<const char *>(dlsym(model->library, "fxp_model_target"));
+  if (!signature || !target)
+    return makeError(path + " is not a model library from `quant compile` "
+                            "(no fxp_model_signature)");
+  MLIRContext context;
+  context.loadDialect<func::FuncDialect>();
+  OwningOpRef<ModuleOp> declaration =
+      parseSourceString<ModuleOp>(signature, &context);
+  func::FuncOp func =
+      declaration ? *declaration->getOps<func::FuncOp>().begin() : nullptr;
+  if (!func)
+    return makeError(path + ": unreadable fxp_model_signature");
+  model->entryName = func.getName().str();
+  if (llvm::Error error = model->readSignature(func))
+    return std::move(error);
+  std::string packed = "_mlir__mlir_ciface_" + model->entryName;
+  model->packedEntry = reinterpret_cast<void (*)(void **)>(
+      dlsym(model->library, packed.c_str()));
+  if (!model->packedEntry)
+    return makeError(path + " has no entry point " + packed);
+  model->cuda = llvm::StringRef(target) == "cuda";
+  if (model->cuda) {
+    model->takeLibraryError = reinterpret_cast<int (*)(char *, size_t)>(
+        dlsym(model->library, "fxpCudaTakeError"));
+    auto probe = reinterpret_cast<int (*)(char *, size_t)>(
+        dlsym(model->library, "fxpCudaProbe"));
+    char why[512] = {0};
+    if (!probe || !model->takeLibraryError)
+      return makeError(path + ": a CUDA model library without fxp's runtime");
+    if (!probe(why, sizeof(why)))
+      return makeError(path + " needs a GPU: " + why);
+  }
+  return model;
+}
 
 llvm::Expected<std::unique_ptr<JitModel>>
 JitModel::compile(ModuleOp module, llvm::StringRef entry,
@@ -113,27 +191,8 @@ JitModel::compile(ModuleOp module, llvm::StringRef entry,
 
   std::unique_ptr<JitModel> model(new JitModel());
   model->entryName = entry.str();
-  FunctionType type = func.getFunctionType();
-  for (auto [index, input] : llvm::enumerate(type.getInputs())) {
-    auto signature =
-        getSignature(input, "argument #" + std::to_string(index), entry);
-    if (!signature)
-      return signature.takeError();
-    if (auto name = func.getArgAttrOfType<StringAttr>(index, "fxp.name"))
-      signature->name = name.str();
-    model->inputs.push_back(std::move(*signature));
-  }
-  for (auto [index, output] : llvm::enumerate(type.getResults())) {
-    auto signature =
-        getSignature(output, "result #" + std::to_string(index), entry);
-    if (!signature)
-      return signature.takeError();
-    if (auto name = func.getResultAttrOfType<StringAttr>(index, "fxp.name"))
-      signature->name = name.str();
-    model->outputs.push_back(std::move(*signature));
-  }
-  if (model->outputs.empty())
-    return makeError("@" + entry + " returns nothing");
+  if (llvm::Error error = model->readSignature(func))
+    return std::move(error);
 
   // Lower to the LLVM dialect; diagnostics go to the context's handler.
   PassManager pm(module->getContext());
@@ -313,11 +372,15 @@ llvm::Error JitModel::run(llvm::ArrayRef<TensorView> batch,
   args.push_back(&resultPointer);
   for (void *&pointer : inputPointers)
     args.push_back(&pointer);
-  if (llvm::Error error =
-          engine->invokePacked("_mlir_ciface_" + entryName, args))
+  if (packedEntry) {
+    packedEntry(args.data());
+  } else if (llvm::Error error =
+                 engine->invokePacked("_mlir_ciface_" + entryName, args)) {
     return error;
+  }
   char gpuError[1024] = {0};
-  bool gpuFailed = cuda && fxpCudaTakeError(gpuError, sizeof(gpuError));
+  auto takeError = takeLibraryError ? takeLibraryError : &fxpCudaTakeError;
+  bool gpuFailed = cuda && takeError(gpuError, sizeof(gpuError));
 
   results.clear();
   size_t offset = 0;

@@ -24,3 +24,10 @@
 // RUN: env FXP_CUDA_DRIVER=%t/libmockcuda.so %t/run %t/x.f32 3 2 8 8 %t/out.f32 2>&1 | FileCheck %s --check-prefix=AOT
 // AOT-DAG: run_model: 3 x 5 logits
 // AOT-DAG: mock-cuda: PTX module, 6 kernels, 6 launches, 7 allocs, 7 frees, 2 copies, 0 pooled, 0 bad calls
+
+// `quant run` of the compiled CUDA library itself.
+// RUN: env FXP_CUDA_DRIVER=%t/libmockcuda.so quant run %t/lib/model.so --input %t/x.npy --batch 64 2>&1 | FileCheck %s --check-prefix=LIB
+// LIB-DAG: ran 37 samples
+// LIB-DAG: mock-cuda: PTX module, 6 kernels, 6 launches, 7 allocs, 7 frees, 2 copies, 0 pooled, 0 bad calls
+// RUN: env FXP_CUDA_DRIVER=%t/none.so not quant run %t/lib/model.so --input %t/x.npy 2>&1 | FileCheck %s --check-prefix=LIBNOGPU
+// LIBNOGPU: quant run: error: {{.*}}model.so needs a GPU: no CUDA driver: {{.*}}none.so cannot be loaded

@@ -28,7 +28,7 @@
 // SM90A: mma.sync.aligned.m16n8k32.row.col.satfinite.s32.s8.s8.s32
 // DP4A: .target sm_75
 // DP4A: dp4a.s32.s32
-// WROTE: quant compile: wrote {{.*}}model.so and {{.*}}model.h (--target=cuda, entry _mlir_ciface_main)
+// WROTE: quant compile: wrote {{.*}}model.so and {{.*}}model.h (--target=cuda, entry _mlir_ciface_main; `quant run {{.*}}model.so` runs it)
 // SYMS-DAG: T _mlir_ciface_main
 // SYMS-DAG: T fxpCudaProbe
 // SYMS-DAG: T fxpCudaTakeError

@@ -15,6 +15,7 @@
 
 #include "fxp/Data/TensorFile.h"
 
+#include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/IR/BuiltinOps.h"
 #include "llvm/Support/Error.h"
 
@@ -77,6 +78,13 @@ public:
           llvm::ArrayRef<RuntimeSymbol> runtimeSymbols = {},
           const JitTarget &target = JitTarget());
 
+  /// Loads a shared library written by `quant compile` (CPU or CUDA): its
+  /// embedded signature (`fxp_model_signature`), target and packed entry
+  /// point. Runs like a compiled model; GPU errors come from the library's
+  /// own runtime.
+  static llvm::Expected<std::unique_ptr<JitModel>>
+  loadLibrary(llvm::StringRef path);
+
   bool isCuda() const { return cuda; }
 
   llvm::ArrayRef<TensorSignature> getInputs() const { return inputs; }
@@ -96,6 +104,14 @@ private:
   std::vector<TensorSignature> outputs;
   double compileSeconds = 0;
   bool cuda = false;
+  /// Set for a loaded library: dlopen handle, packed entry point, and the
+  /// library's GPU error channel (when it carries the CUDA runtime).
+  void *library = nullptr;
+  void (*packedEntry)(void **) = nullptr;
+  int (*takeLibraryError)(char *, size_t) = nullptr;
+
+  /// Reads inputs/outputs (with `fxp.name`s) from `func`'s signature.
+  llvm::Error readSignature(func::FuncOp func);
 };
 
 } // namespace mlir::fxp
