@@ -19,6 +19,7 @@
 #include "mlir/Dialect/MemRef/Transforms/Passes.h"
 #include "mlir/Pass/PassManager.h"
 #include "llvm/ADT/StringExtras.h"
+#include "llvm/Support/FileSystem.h"
 #include "mlir/Transforms/Passes.h"
 
 using namespace mlir;
@@ -90,6 +91,9 @@ void fxp::buildLowerToNvvmPipeline(OpPassManager &pm,
   pm.addPass(createConvertNVVMToLLVMPass());
   pm.addPass(memref::createExpandStridedMetadataPass());
   pm.addPass(createLowerAffinePass());
+  // Rounding and the like as PTX instructions, not libdevice calls: PTX
+  // (format=isa) then compiles without the CUDA toolkit.
+  pm.addNestedPass<gpu::GPUModuleOp>(fxp::createGpuLegalizeMath());
   ConvertGpuOpsToNVVMOpsOptions nvvm;
   pm.addNestedPass<gpu::GPUModuleOp>(createConvertGpuOpsToNVVMOps(nvvm));
   pm.addNestedPass<gpu::GPUModuleOp>(createCanonicalizerPass());
@@ -104,6 +108,13 @@ void fxp::buildLowerToNvvmPipeline(OpPassManager &pm,
 
   GpuModuleToBinaryPassOptions binary;
   binary.compilationTarget = options.getFormatName();
-  binary.toolkitPath = options.toolkit;
+  // PTX needs the toolkit only for libdevice, which fxp-gpu-legalize-math
+  // keeps quantized kernels from calling: without a toolkit there, PTX is
+  // produced silently (upstream reports a missing toolkit directory as an
+  // error even when it needs nothing from it).
+  bool ptxOnly = options.format == LowerToNvvmOptions::BinaryFormat::Isa;
+  binary.toolkitPath = ptxOnly && !llvm::sys::fs::is_directory(options.toolkit)
+                           ? std::string()
+                           : options.toolkit.getValue();
   pm.addPass(createGpuModuleToBinaryPass(binary));
 }

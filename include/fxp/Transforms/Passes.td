@@ -211,4 +211,21 @@ def GpuMergeModules : Pass<"fxp-gpu-merge-modules", "::mlir::ModuleOp"> {
   let dependentDialects = ["::mlir::gpu::GPUDialect"];
 }
 
+def GpuLegalizeMath : Pass<"fxp-gpu-legalize-math", "::mlir::gpu::GPUModuleOp"> {
+  let summary = "Rewrite the rounding of quantization into arithmetic, so "
+                "kernels need no libdevice";
+  let description = [{
+    `convert-gpu-to-nvvm` turns `math.round` and `math.copysign` into calls
+    of libdevice (`__nv_roundf`, `__nv_copysignf`), which ships only with
+    the CUDA toolkit: every quantizing kernel would need the toolkit to
+    become PTX. This pass expands `math.round` (round half away from zero)
+    with MLIR's own expansion (`trunc` of `x + copysign(0.5 - ulp, x)`
+    through integer conversion, exact for every float) and writes
+    `math.copysign` as bit operations (`|a|` with `b`'s sign bit), so the
+    kernels of a quantized network compile to PTX with LLVM alone. Other
+    math ops are left to libdevice.
+  }];
+  let dependentDialects = ["::mlir::arith::ArithDialect"];
+}
+
 #endif // FXP_TRANSFORMS_PASSES_TD
