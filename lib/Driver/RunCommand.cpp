@@ -159,29 +159,30 @@ int mlir::fxp::driver::runMain(int argc, char **argv) {
   // A library from `quant compile` runs as it is (its target is built in);
   // anything else is compiled here.
   MLIRContext context;
-  llvm::Expected<std::unique_ptr<JitModel>> model =
-      llvm::createStringError("no model");
+  std::unique_ptr<JitModel> model;
   JitTarget jitTarget;
   if (llvm::StringRef(modelPath).ends_with(".so")) {
-    model = JitModel::loadLibrary(modelPath);
-    if (!model)
-      return fail(model.takeError());
-    if (target.getNumOccurrences() && (target == "cuda") != (*model)->isCuda())
+    auto loaded = JitModel::loadLibrary(modelPath);
+    if (!loaded)
+      return fail(loaded.takeError());
+    model = std::move(*loaded);
+    if (target.getNumOccurrences() && (target == "cuda") != model->isCuda())
       return fail(modelPath + " was compiled for --target=" +
-                  ((*model)->isCuda() ? "cuda" : "cpu") + ", not " + target);
-    jitTarget.cuda = (*model)->isCuda();
+                  (model->isCuda() ? "cuda" : "cpu") + ", not " + target);
+    jitTarget.cuda = model->isCuda();
   } else {
     OwningOpRef<ModuleOp> module = loadModule(context, modelPath);
     if (!module)
       return 1;
     jitTarget.cuda = target == "cuda";
     jitTarget.nvvmOptions = gpuOptions;
-    model = JitModel::compile(*module, entry, {}, jitTarget);
-    if (!model)
-      return fail(model.takeError());
+    auto compiled = JitModel::compile(*module, entry, {}, jitTarget);
+    if (!compiled)
+      return fail(compiled.takeError());
+    model = std::move(*compiled);
   }
-  llvm::ArrayRef<TensorSignature> inputs = (*model)->getInputs();
-  llvm::ArrayRef<TensorSignature> outputs = (*model)->getOutputs();
+  llvm::ArrayRef<TensorSignature> inputs = model->getInputs();
+  llvm::ArrayRef<TensorSignature> outputs = model->getOutputs();
 
   if (inputPaths.size() != inputs.size())
     return fail("@" + entry + " takes " + llvm::Twine(inputs.size()) +
@@ -191,7 +192,7 @@ int mlir::fxp::driver::runMain(int argc, char **argv) {
     return fail(llvm::formatv("{0} --output files for {1} results",
                               outputPaths.size(), outputs.size()));
   if (whole)
-    return runWhole(**model, inputPaths, outputPaths, entry, norm, json);
+    return runWhole(*model, inputPaths, outputPaths, entry, norm, json);
 
   DatasetOptions options;
   options.inputPaths = inputPaths;
@@ -203,7 +204,7 @@ int mlir::fxp::driver::runMain(int argc, char **argv) {
   options.threads = jitTarget.cuda ? 1 : threads;
   options.entry = entry;
   options.toolName = "quant run";
-  auto run = runDataset(**model, options);
+  auto run = runDataset(*model, options);
   if (!run)
     return fail(run.takeError());
   int64_t samples = run->samples;
@@ -223,7 +224,7 @@ int mlir::fxp::driver::runMain(int argc, char **argv) {
         {"count", samples},
         {"batch", batch},
         {"threads", static_cast<int64_t>(numThreads)},
-        {"compile_seconds", (*model)->getCompileSeconds()},
+        {"compile_seconds", model->getCompileSeconds()},
         {"run_seconds", runSeconds},
         {"samples_per_second", throughput},
     };
@@ -237,7 +238,7 @@ int mlir::fxp::driver::runMain(int argc, char **argv) {
         "ran {0} samples in {1:F2} s ({2:F0} samples/s, batch {3}, {4} "
         "threads; compile {5:F2} s)\n",
         samples, runSeconds, throughput, batch, numThreads,
-        (*model)->getCompileSeconds());
+        model->getCompileSeconds());
     if (top1)
       llvm::outs() << llvm::formatv("top-1: {0:F2}%\n", *top1 * 100.0);
   }

@@ -19,6 +19,7 @@
 #include <cstring>
 #include <mutex>
 #include <string>
+#include <string_view>
 
 namespace {
 
@@ -249,10 +250,12 @@ bool enter() {
   return true;
 }
 
-bool check(CUresult r, const char *what) {
+/// Records a failed call as "<what><detail> failed: <reason>"; the text is
+/// only built on failure (launches and allocations pass here every call).
+bool check(CUresult r, const char *what, const std::string_view detail = {}) {
   if (r == kSuccess)
     return true;
-  record(std::string(what) + " failed: " + describe(r));
+  record(std::string(what) + std::string(detail) + " failed: " + describe(r));
   return false;
 }
 
@@ -335,8 +338,8 @@ void *mgpuModuleGetFunction(void *module, const char *name) {
   if (!module || !enter())
     return nullptr;
   CUfunction fn = nullptr;
-  check(state().d.cuModuleGetFunction(&fn, module, name),
-        (std::string("finding kernel ") + name).c_str());
+  check(state().d.cuModuleGetFunction(&fn, module, name), "finding kernel ",
+        name);
   return fn;
 }
 
@@ -407,17 +410,16 @@ void *mgpuMemAlloc(uint64_t sizeBytes, void *stream, bool isHostShared) {
   if (sizeBytes == 0)
     return nullptr;
   CUdeviceptr ptr = 0;
-  std::string what = "allocating " + std::to_string(sizeBytes) +
-                     " bytes of device memory";
+  CUresult r;
   if (isHostShared)
-    check(state().d.cuMemAllocManaged(&ptr, sizeBytes, kAttachGlobal),
-          "cuMemAllocManaged");
+    r = state().d.cuMemAllocManaged(&ptr, sizeBytes, kAttachGlobal);
   else if (state().pooled)
-    check(state().d.cuMemAllocAsync(&ptr, sizeBytes, stream),
-          (what + " (cuMemAllocAsync)").c_str());
+    r = state().d.cuMemAllocAsync(&ptr, sizeBytes, stream);
   else
-    check(state().d.cuMemAlloc(&ptr, sizeBytes),
-          (what + " (cuMemAlloc)").c_str());
+    r = state().d.cuMemAlloc(&ptr, sizeBytes);
+  if (r != kSuccess)
+    check(r, "allocating ",
+          std::to_string(sizeBytes) + " bytes of device memory");
   return reinterpret_cast<void *>(ptr);
 }
 

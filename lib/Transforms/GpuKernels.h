@@ -41,18 +41,24 @@ using GemmStore =
 using GemmLoad =
     std::function<Value(ImplicitLocOpBuilder &, Value row, Value k)>;
 
-/// C[m, n] = sum_k A(m, k) * B(n, k) on int8 tensor cores. Builds a
-/// gpu.launch at the builder's position. Loads outside M x N x K read zero,
-/// so every shape tiles.
-struct GemmKernel {
-  Value m, n, k; // problem sizes (index)
+/// The operands of C[m, n] = sum_k A(m, k) * B(n, k): sizes (index) and
+/// element loads. Loads outside M x N x K are never issued.
+struct GemmOperands {
+  Value m, n, k;
   GemmLoad loadA, loadB;
-  GemmStore store;
   /// When set: A (rows x K) or B (columns x K) as a 2-D buffer whose rows
   /// are contiguous, 16-byte aligned (K a multiple of 16, zero offset):
   /// tiles are staged with 16-byte vector loads instead of loadA/loadB.
   Value rowsA, rowsB;
 };
+
+/// A GEMM kernel to build: its operands and what happens to each result.
+struct GemmKernel : GemmOperands {
+  GemmStore store;
+};
+
+/// C = A * B^T on int8 tensor cores. Builds a gpu.launch at the builder's
+/// position. Loads outside M x N x K read zero, so every shape tiles.
 void buildTensorCoreGemm(ImplicitLocOpBuilder &b, const GemmKernel &gemm,
                          const GemmTiles &tiles);
 
@@ -63,10 +69,7 @@ void buildDp4aGemm(ImplicitLocOpBuilder &b, const GemmKernel &gemm);
 /// How a linalg.matmul or linalg.conv_2d_nchw_fchw on i8 buffers maps to a
 /// GEMM: sizes, operand loads, and the output iteration point (indices of
 /// the op's output buffer) of GEMM element (m, n).
-struct GemmView {
-  Value m, n, k;
-  GemmLoad loadA, loadB;
-  Value rowsA, rowsB; // see GemmKernel
+struct GemmView : GemmOperands {
   std::function<SmallVector<Value>(ImplicitLocOpBuilder &, Value m, Value n)>
       outputPoint;
 };

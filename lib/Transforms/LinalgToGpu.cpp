@@ -97,7 +97,6 @@ void mlir::fxp::gpu_kernels::emitEpilogueAt(ImplicitLocOpBuilder &b,
                                             unsigned replacedOperand,
                                             Value replaced) {
   SmallVector<Value> args;
-  Block *body = epilogue.getBlock();
   for (OpOperand &opOperand : epilogue->getOpOperands()) {
     if (opOperand.getOperandNumber() == replacedOperand) {
       args.push_back(replaced);
@@ -113,7 +112,6 @@ void mlir::fxp::gpu_kernels::emitEpilogueAt(ImplicitLocOpBuilder &b,
     }
     args.push_back(operandAt(b, epilogue, opOperand, point));
   }
-  (void)body;
   SmallVector<Value> results = payloadAt(b, epilogue, args, point);
   for (auto [init, v] : llvm::zip(epilogue.getDpsInitsMutable(), results))
     memref::StoreOp::create(b, v, init.get(),
@@ -291,8 +289,8 @@ Epilogue findEpilogue(linalg::LinalgOp op, Value acc, bool fuse) {
 
 /// The buffer `input` of a convolution as a padded copy of another one:
 /// allocated here, filled with a constant by linalg.fill or a linalg.map
-/// yielding it, a spatial subview of it receiving a memref.copy/linalg.copy
-/// of the source (what bufferizing tensor.pad gives), read by `conv` only,
+/// yielding it, a spatial subview of it receiving a linalg.copy of the
+/// source (what bufferizing tensor.pad gives), read by `conv` only,
 /// and the source untouched until the convolution. The ops that build the
 /// copy are returned in `dead`.
 std::optional<PaddedInput>
@@ -334,10 +332,10 @@ findPaddedInput(linalg::Conv2DNchwFchwOp conv, Value input,
       padValue.getType() !=
           cast<MemRefType>(input.getType()).getElementType())
     return std::nullopt;
+  // memref.copy ops are linalg.copy by now (runOnOperation rewrites them
+  // first).
   copy = *subview->getUsers().begin();
-  if (auto c = dyn_cast<memref::CopyOp>(copy))
-    source = c.getSource();
-  else if (auto c = dyn_cast<linalg::CopyOp>(copy))
+  if (auto c = dyn_cast<linalg::CopyOp>(copy))
     source = c.getInputs()[0];
   if (!source || copy->getBlock() != conv->getBlock() ||
       !copy->isBeforeInBlock(conv) || !fill->isBeforeInBlock(copy))
@@ -468,8 +466,8 @@ struct LinalgToGpuPass
     if (failed(view))
       return false;
 
-    GemmKernel gemm{view->m,     view->n,     view->k,    view->loadA,
-                    view->loadB, {},          view->rowsA, view->rowsB};
+    GemmKernel gemm;
+    static_cast<GemmOperands &>(gemm) = *view;
     auto outputPoint = view->outputPoint;
     if (epi.consumer) {
       linalg::LinalgOp consumer = epi.consumer;
